@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace ruche::config {
+
+/// Outgoing mail. An empty host means mail is disabled (logged instead).
+struct SmtpSettings {
+  std::string host;
+  int port = 25;
+  std::string user;
+  std::string password;
+  std::string from = "Ruche <no-reply@localhost>";
+};
+
+/// HTTP server sizing: see docs/admin-guide.md for why each bound exists.
+struct HttpSettings {
+  std::string listenHost = "127.0.0.1";
+  int listenPort = 8080;
+  int threads = 64;
+  int queue = 4096;
+  int backlog = 1024;
+  int keepAliveSeconds = 3;
+  int keepAliveRequests = 100;
+  int requestTimeoutSeconds = 15;
+  std::size_t maxBodyBytes = 1024 * 1024;
+};
+
+/// Everything read from the config file, environment and command line.
+struct Settings {
+  std::string dataDir = "./ruche-data";
+  std::string baseUrl;       ///< public URL, e.g. https://benevoles.example.org
+  std::string databaseUrl;   ///< sqlite:PATH or postgresql://…
+  std::string themesDir;     ///< folder holding themes/<name>
+  std::string logLevel = "information";
+  int databasePool = 8;
+  HttpSettings http;
+  SmtpSettings smtp;
+
+  bool secureCookies() const { return baseUrl.rfind("https://", 0) == 0; }
+};
+
+}  // namespace ruche::config
