@@ -1,0 +1,72 @@
+#include "kernel/app/App.h"
+
+#include <filesystem>
+
+#include "kernel/app/RouteTable.h"
+#include "kernel/auth/SessionMiddleware.h"
+#include "kernel/domain/AssociationMiddleware.h"
+#include "kernel/domain/KernelSchema.h"
+#include "kernel/http/SecurityHeaders.h"
+#include "kernel/storage/Migrator.h"
+#include "kernel/themes/LocaleMiddleware.h"
+
+namespace ruche::app {
+
+std::vector<storage::ModuleMigrations> App::allMigrations() { return {domain::kernelMigrations()}; }
+
+App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
+  std::filesystem::create_directories(settings_.dataDir);
+  db_ = storage::Database::open(settings_.databaseUrl, static_cast<std::size_t>(settings_.databasePool));
+  storage::Migrator(*db_).migrate(allMigrations());
+  mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
+  templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
+  pages_ = std::make_unique<themes::PageRenderer>(*templates_);
+  sessions_ = std::make_unique<auth::SessionStore>(*db_);
+  apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
+  accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
+  guards_ = std::make_unique<auth::Guards>(*db_);
+  services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
+                                                  *sessions_, *apiTokens_, *guards_});
+  registerRoutes();
+
+  bool https = settings_.secureCookies();
+  pipeline_ = std::make_unique<http::Pipeline>(router_);
+  pipeline_->use(std::make_shared<http::SecurityHeaders>(https));
+  pipeline_->use(std::make_shared<themes::LocaleMiddleware>(https));
+  pipeline_->use(std::make_shared<auth::SessionMiddleware>(*sessions_, *apiTokens_, https));
+  pipeline_->useAfterRouting(std::make_shared<auth::CsrfMiddleware>());
+  pipeline_->use(std::make_shared<domain::AssociationMiddleware>(*db_));
+  const themes::PageRenderer* pages = pages_.get();
+  pipeline_->setErrorPage([pages](http::Request& request, http::Response& response, const http::HttpError& error) {
+    pages->errorPage(request, response, error);
+  });
+}
+
+App::~App() { stop(); }
+
+void App::registerRoutes() {
+  for (const auto& registerModule : routeTable()) {
+    registerModule(router_, *services_);
+  }
+}
+
+void App::start() {
+  server_ = std::make_unique<http::HttpServer>(settings_.http, *pipeline_);
+  server_->start();
+}
+
+void App::stop() {
+  if (server_) {
+    server_->stop();
+    server_.reset();
+  }
+}
+
+std::string App::url() const {
+  std::string host = settings_.http.listenHost == "0.0.0.0" ? "127.0.0.1" : settings_.http.listenHost;
+  std::string bound = "http://" + host + ":" + std::to_string(port());
+  // base_url defaults to the listen address; with port 0 only the bound port is true.
+  return settings_.http.listenPort == 0 ? bound : settings_.baseUrl;
+}
+
+}  // namespace ruche::app

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "kernel/app/Services.h"
+#include "kernel/http/HttpServer.h"
+#include "kernel/http/Pipeline.h"
+#include "kernel/http/Router.h"
+#include "kernel/storage/Migration.h"
+
+namespace ruche::app {
+
+/// The whole kernel wired together: database (migrated), theme, auth, routes,
+/// middleware pipeline and HTTP server. `ruche serve` and the tests use it.
+class App {
+ public:
+  /// Opens the database and applies pending migrations; throws with a
+  /// one-line reason (SchemaTooNew, unreachable database, broken theme…).
+  explicit App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer = nullptr);
+  ~App();
+
+  void start();
+  void stop();
+  int port() const { return server_ ? server_->port() : 0; }
+  /// The URL to open: base_url, or the bound address when it was left default.
+  std::string url() const;
+
+  Services& services() { return *services_; }
+  const http::Router& router() const { return router_; }
+  const http::Pipeline& pipeline() const { return *pipeline_; }
+
+  /// Every module's migrations, kernel first.
+  static std::vector<storage::ModuleMigrations> allMigrations();
+
+ private:
+  void registerRoutes();
+
+  config::Settings settings_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<mail::Mailer> mailer_;
+  std::unique_ptr<themes::Templates> templates_;
+  std::unique_ptr<themes::PageRenderer> pages_;
+  std::unique_ptr<auth::SessionStore> sessions_;
+  std::unique_ptr<auth::ApiTokens> apiTokens_;
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<auth::Guards> guards_;
+  std::unique_ptr<Services> services_;
+  http::Router router_;
+  std::unique_ptr<http::Pipeline> pipeline_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace ruche::app

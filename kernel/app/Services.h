@@ -1,0 +1,28 @@
+#pragma once
+
+#include "kernel/auth/Accounts.h"
+#include "kernel/auth/ApiTokens.h"
+#include "kernel/auth/Roles.h"
+#include "kernel/auth/SessionStore.h"
+#include "kernel/config/Settings.h"
+#include "kernel/mail/Mailer.h"
+#include "kernel/storage/Database.h"
+#include "kernel/themes/PageRenderer.h"
+#include "kernel/themes/Templates.h"
+
+namespace ruche::app {
+
+/// What a handler may use. Built once by App; handlers keep references.
+struct Services {
+  const config::Settings& settings;
+  storage::Database& db;
+  mail::Mailer& mailer;
+  const themes::Templates& templates;
+  const themes::PageRenderer& pages;
+  auth::Accounts& accounts;
+  auth::SessionStore& sessions;
+  auth::ApiTokens& apiTokens;
+  const auth::Guards& guards;
+};
+
+}  // namespace ruche::app

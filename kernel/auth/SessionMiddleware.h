@@ -1,0 +1,35 @@
+#pragma once
+
+#include "kernel/auth/ApiTokens.h"
+#include "kernel/auth/SessionStore.h"
+#include "kernel/http/Middleware.h"
+
+namespace ruche::auth {
+
+inline constexpr const char* kSessionCookie = "ruche_session";
+inline constexpr const char* kCsrfCookie = "ruche_csrf";
+
+/// Finds the visitor: a Bearer API token, or the session cookie. Gives every
+/// visitor a CSRF token — the session's, or for anonymous visitors a random
+/// one kept in a cookie (double submit), so sign-up and login are protected.
+class SessionMiddleware : public http::Middleware {
+ public:
+  SessionMiddleware(SessionStore& sessions, ApiTokens& tokens, bool secureCookies)
+      : sessions_(sessions), tokens_(tokens), secure_(secureCookies) {}
+  void before(http::Request& request, http::Response& response) override;
+
+ private:
+  SessionStore& sessions_;
+  ApiTokens& tokens_;
+  bool secure_;
+};
+
+/// Refuses (403) an unsafe method whose `_csrf` field or X-CSRF-Token header
+/// does not match the visitor's token. API calls made with a Bearer token
+/// carry no ambient credentials and are exempt.
+class CsrfMiddleware : public http::Middleware {
+ public:
+  void before(http::Request& request, http::Response& response) override;
+};
+
+}  // namespace ruche::auth

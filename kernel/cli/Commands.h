@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kernel/cli/CommandLine.h"
+
+namespace ruche::cli {
+
+/// One `ruche` command: its name, one-line summary, full help, and runner.
+struct Command {
+  std::string name;
+  std::string summary;
+  std::string help;
+  int (*run)(const CommandLine&);
+};
+
+/// Every command, in the order `ruche --help` lists them.
+const std::vector<Command>& commands();
+
+int runServe(const CommandLine& line);
+int runMigrate(const CommandLine& line);
+
+/// Console logging with the request id in every line, at `level`.
+void setUpLogging(const std::string& level);
+
+/// Blocks SIGINT/SIGTERM in every thread; call before starting threads.
+void blockStopSignals();
+/// Waits until SIGINT or SIGTERM arrives; returns its name.
+std::string waitForStopSignal();
+
+}  // namespace ruche::cli

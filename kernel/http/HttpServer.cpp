@@ -1,0 +1,245 @@
+#include "kernel/http/HttpServer.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Random.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+
+#include <cctype>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "kernel/http/RequestIdFormatter.h"
+
+namespace ruche::http {
+namespace {
+
+std::string newRequestId() {
+  static thread_local Poco::Random random = [] {
+    Poco::Random r;
+    r.seed();
+    return r;
+  }();
+  static const char* hex = "0123456789abcdef";
+  std::string id(16, '0');
+  for (auto& c : id) {
+    c = hex[random.next(16)];
+  }
+  return id;
+}
+
+bool acceptableRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 64) {
+    return false;
+  }
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::map<std::string, std::string> parseCookies(const std::string& header) {
+  std::map<std::string, std::string> cookies;
+  std::istringstream in(header);
+  std::string part;
+  while (std::getline(in, part, ';')) {
+    auto eq = part.find('=');
+    if (eq == std::string::npos) {
+      continue;
+    }
+    auto begin = part.find_first_not_of(' ');
+    std::string name = part.substr(begin, eq - begin);
+    cookies.emplace(name, part.substr(eq + 1));
+  }
+  return cookies;
+}
+
+}  // namespace
+
+class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(HttpServer& owner) : owner_(owner) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+    auto started = std::chrono::steady_clock::now();
+    ++owner_.inFlight_;
+    Request request;
+    Response response;
+    std::string incomingId = in.get("X-Request-Id", "");
+    request.requestId = acceptableRequestId(incomingId) ? incomingId : newRequestId();
+    setCurrentRequestId(request.requestId);
+    try {
+      if (parse(in, request, response)) {
+        owner_.pipeline_.handle(request, response);
+      }
+    } catch (const std::exception& e) {
+      Poco::Logger::get("ruche.http").error("request failed before the pipeline: %s", std::string(e.what()));
+      response.text("Internal Server Error\n", 500);
+    }
+    write(in, out, request, response);
+    auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    Poco::Logger::get("ruche.access")
+        .information("%s \"%s %s\" %d %z %.1fms", request.remoteIp, in.getMethod(), in.getURI(), response.status,
+                     response.body.size(), static_cast<double>(micros) / 1000.0);
+    setCurrentRequestId("");
+    --owner_.inFlight_;
+  }
+
+ private:
+  // Fills `request`; on a request that must be refused, fills `response` and returns false.
+  bool parse(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
+    request.method = in.getMethod();
+    request.target = in.getURI();
+    request.remoteIp = in.clientAddress().host().toString();
+    try {
+      Poco::URI uri(in.getURI());
+      request.path = uri.getPath();
+      request.query = parseUrlEncoded(uri.getRawQuery());
+    } catch (const Poco::Exception&) {
+      owner_.pipeline_.renderError(request, response, badRequest("The request URI is malformed."));
+      return false;
+    }
+    if (request.path.empty()) {
+      request.path = "/";
+    }
+    for (const auto& [name, value] : in) {
+      std::string lower = name;
+      for (auto& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      request.headers[lower] = value;
+    }
+    request.cookies = parseCookies(in.get("Cookie", ""));
+    return readBody(in, request, response);
+  }
+
+  bool readBody(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
+    const std::size_t limit = owner_.settings_.maxBodyBytes;
+    if (in.hasContentLength() && static_cast<std::size_t>(in.getContentLength64()) > limit) {
+      response.closeConnection = true;
+      owner_.pipeline_.renderError(request, response,
+                                   HttpError(413, "Content Too Large",
+                                             "The request body is larger than " + std::to_string(limit) + " bytes."));
+      return false;
+    }
+    if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
+      std::istream& stream = in.stream();
+      char buffer[8192];
+      while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
+        request.body.append(buffer, static_cast<std::size_t>(stream.gcount()));
+        if (request.body.size() > limit) {
+          response.closeConnection = true;
+          owner_.pipeline_.renderError(request, response, HttpError(413, "Content Too Large", "The request body is too large."));
+          return false;
+        }
+      }
+    }
+    if (in.getContentType().rfind("application/x-www-form-urlencoded", 0) == 0) {
+      request.form = parseUrlEncoded(request.body);
+    }
+    return true;
+  }
+
+  void write(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, const Request& request,
+             Response& response) {
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+    out.setContentType(response.contentType);
+    out.set("X-Request-Id", request.requestId);
+    for (const auto& [name, value] : response.headers) {
+      out.set(name, value);
+    }
+    for (const auto& cookie : response.setCookies) {
+      out.add("Set-Cookie", cookie);
+    }
+    // Fairness: if connections wait for a thread, this one gives its thread up.
+    if (response.closeConnection || owner_.server_->queuedConnections() > 0 ||
+        owner_.server_->currentThreads() >= owner_.settings_.threads) {
+      out.setKeepAlive(false);
+    }
+    out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
+    if (in.getMethod() == "HEAD") {
+      out.send();
+      return;
+    }
+    out.sendBuffer(response.body.data(), response.body.size());
+  }
+
+  HttpServer& owner_;
+};
+
+class HttpServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(HttpServer& owner) : owner_(owner) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(owner_);
+  }
+
+ private:
+  HttpServer& owner_;
+};
+
+HttpServer::HttpServer(const config::HttpSettings& settings, const Pipeline& pipeline)
+    : settings_(settings), pipeline_(pipeline) {}
+
+HttpServer::~HttpServer() {
+  if (server_) {
+    stop(std::chrono::seconds(5));
+  }
+}
+
+void HttpServer::start() {
+  Poco::Net::ServerSocket socket;
+  try {
+    Poco::Net::SocketAddress address(settings_.listenHost, static_cast<Poco::UInt16>(settings_.listenPort));
+    socket.bind(address, true);
+    socket.listen(settings_.backlog);
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("cannot listen on " + settings_.listenHost + ":" +
+                             std::to_string(settings_.listenPort) + ": " + e.displayText());
+  }
+  port_ = socket.address().port();
+
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(settings_.threads);
+  params->setMaxQueued(settings_.queue);
+  params->setKeepAlive(settings_.keepAliveSeconds > 0);
+  params->setKeepAliveTimeout(Poco::Timespan(settings_.keepAliveSeconds, 0));
+  params->setMaxKeepAliveRequests(settings_.keepAliveRequests);
+  params->setTimeout(Poco::Timespan(settings_.requestTimeoutSeconds, 0));
+  params->setServerName("Ruche");
+  params->setThreadIdleTime(Poco::Timespan(10, 0));
+
+  // Poco's default pool stops at 16 threads; ours grows to the configured size.
+  pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.threads, 10, 512 * 1024);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *pool_, socket, params);
+  server_->start();
+}
+
+void HttpServer::stop(std::chrono::milliseconds drain) {
+  if (!server_) {
+    return;
+  }
+  // Stop accepting; keep-alive loops end after their current request.
+  server_->stopAll(false);
+  auto deadline = std::chrono::steady_clock::now() + drain;
+  while (inFlight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  server_.reset();
+  pool_->joinAll();
+}
+
+}  // namespace ruche::http

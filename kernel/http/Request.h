@@ -1,0 +1,67 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ruche::http {
+
+/// Who is making the request, filled by the session or API-token middleware.
+struct Visitor {
+  long long accountId = 0;  ///< 0 for an anonymous visitor
+  std::string email;
+  std::string displayName;
+  bool federationAdmin = false;
+  bool emailVerified = false;
+  bool viaApiToken = false;
+  bool signedIn() const { return accountId != 0; }
+};
+
+/// The association named by `/a/<slug>/…`, resolved by middleware.
+struct AssociationRef {
+  long long id = 0;
+  std::string slug;
+  std::string name;
+};
+
+/// One HTTP request as handlers see it: parsed once at the edge.
+class Request {
+ public:
+  std::string method;  ///< upper case; HEAD is served by GET routes
+  std::string path;    ///< decoded path, without the query
+  std::string target;  ///< path and query as sent, for redirects back
+  std::map<std::string, std::vector<std::string>> query;
+  std::map<std::string, std::vector<std::string>> form;  ///< urlencoded body
+  std::map<std::string, std::string> headers;           ///< lower-case names
+  std::map<std::string, std::string> cookies;
+  std::map<std::string, std::string> pathParams;
+  std::string body;
+  std::string remoteIp;
+  std::string requestId;
+
+  // Context filled by middleware.
+  Visitor visitor;
+  std::optional<AssociationRef> association;
+  std::string sessionToken;  ///< raw cookie value, empty if none
+  std::string csrfToken;     ///< the token forms of this visitor must carry
+  std::string locale = "fr";
+
+  /// First value, or "" when absent.
+  std::string queryValue(const std::string& name) const;
+  std::string formValue(const std::string& name) const;
+  std::vector<std::string> formValues(const std::string& name) const;
+  std::vector<std::string> queryValues(const std::string& name) const;
+  std::string header(const std::string& lowerName) const;
+  std::string cookie(const std::string& name) const;
+  std::string param(const std::string& name) const;
+
+  /// True for /api/… requests: errors become problem JSON, not pages.
+  bool isApi() const { return path.rfind("/api/", 0) == 0; }
+  bool isUnsafeMethod() const { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+};
+
+/// Parses application/x-www-form-urlencoded text (also used for queries).
+std::map<std::string, std::vector<std::string>> parseUrlEncoded(const std::string& text);
+
+}  // namespace ruche::http

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+
+#include "kernel/config/Settings.h"
+
+namespace ruche::mail {
+
+/// One plain-text message.
+struct OutgoingMail {
+  std::string to;
+  std::string subject;
+  std::string body;
+};
+
+/// Sends mail over the configured SMTP server. With no smtp.host the message
+/// is written to the log instead, so a demo without mail still shows links.
+/// (The event-bus issue moves sending behind the outbox with retries.)
+class Mailer {
+ public:
+  explicit Mailer(config::SmtpSettings settings) : settings_(std::move(settings)) {}
+  virtual ~Mailer() = default;
+
+  /// Throws std::runtime_error with the SMTP server's answer on failure.
+  virtual void send(const OutgoingMail& mail);
+
+  /// Opens a connection and says hello: used by `ruche doctor`.
+  void check();
+
+  bool enabled() const { return !settings_.host.empty(); }
+
+ private:
+  config::SmtpSettings settings_;
+};
+
+}  // namespace ruche::mail

@@ -1,0 +1,58 @@
+#include "kernel/themes/PageRenderer.h"
+
+namespace ruche::themes {
+
+void PageRenderer::page(const http::Request& request, http::Response& response, const std::string& templateName,
+                        Data data, const std::string& titleKey, int status) const {
+  const Catalog& catalog = templates_.catalog();
+  Data visitor{Data::type::object};
+  visitor.set("signed_in", request.visitor.signedIn() ? Data::type::bool_true : Data::type::bool_false);
+  visitor.set("display_name", request.visitor.displayName);
+  visitor.set("federation_admin", request.visitor.federationAdmin ? Data::type::bool_true : Data::type::bool_false);
+  data.set("visitor", visitor);
+  data.set("csrf", request.csrfToken);
+  data.set("lang", request.locale);
+  data.set(request.locale == "fr" ? "lang_fr" : "lang_en", Data::type::bool_true);
+  data.set("path", request.path);
+  std::string title = catalog.text(request.locale, titleKey);
+  if (data.get("title") == nullptr) {
+    data.set("title", title);
+  }
+  std::string content = templates_.render(templateName, data, request.locale);
+  Data layout{Data::type::object};
+  layout.set("content", content);
+  layout.set("title", *data.get("title"));
+  layout.set("visitor", visitor);
+  layout.set("csrf", request.csrfToken);
+  layout.set("lang", request.locale);
+  layout.set(request.locale == "fr" ? "lang_fr" : "lang_en", Data::type::bool_true);
+  layout.set("path", request.path);
+  response.html(templates_.render("layout", layout, request.locale), status);
+}
+
+void PageRenderer::errorPage(http::Request& request, http::Response& response, const http::HttpError& error) const {
+  Data data{Data::type::object};
+  data.set("status", std::to_string(error.status()));
+  std::string key = "error." + std::to_string(error.status());
+  std::string title = templates_.catalog().text(request.locale, key);
+  data.set("title", title == key ? error.title() : title);
+  data.set("detail", error.detail());
+  page(request, response, "error", data, key, error.status());
+}
+
+Data PageRenderer::fieldErrors(const std::vector<http::FieldError>& errors) {
+  Data result{Data::type::object};
+  Data list{Data::type::list};
+  for (const auto& error : errors) {
+    result.set(error.field, error.message);
+    Data item{Data::type::object};
+    item.set("field", error.field);
+    item.set("message", error.message);
+    list.push_back(item);
+  }
+  result.set("list", list);
+  result.set("any", errors.empty() ? Data::type::bool_false : Data::type::bool_true);
+  return result;
+}
+
+}  // namespace ruche::themes

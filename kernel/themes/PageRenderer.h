@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+
+#include "kernel/http/HttpError.h"
+#include "kernel/http/Request.h"
+#include "kernel/http/Response.h"
+#include "kernel/themes/Templates.h"
+
+namespace ruche::themes {
+
+/// Renders a page: the named template inside `layout`, with what every page
+/// needs (language, visitor, CSRF token, texts, navigation).
+class PageRenderer {
+ public:
+  explicit PageRenderer(const Templates& templates) : templates_(templates) {}
+
+  /// `titleKey` is a catalogue key for <title> and the page heading.
+  void page(const http::Request& request, http::Response& response, const std::string& templateName, Data data,
+            const std::string& titleKey, int status = 200) const;
+
+  /// The themed error page (used by the pipeline for every HTML error).
+  void errorPage(http::Request& request, http::Response& response, const http::HttpError& error) const;
+
+  /// Field errors as Mustache data: {field_name: message} plus a list for the summary.
+  static Data fieldErrors(const std::vector<http::FieldError>& errors);
+
+  const Templates& templates() const { return templates_; }
+  std::string text(const http::Request& request, const std::string& key) const {
+    return templates_.catalog().text(request.locale, key);
+  }
+
+ private:
+  const Templates& templates_;
+};
+
+}  // namespace ruche::themes

@@ -1,0 +1,23 @@
+#include "kernel/web/Registrations.h"
+
+namespace ruche::web {
+
+void registerHomePages(http::Router& router, app::Services& services) {
+  router.get("/", services.guards.anyone(), [&services](http::Request& request, http::Response& response) {
+    themes::Data data{themes::Data::type::object};
+    storage::Database::Session session(services.db);
+    std::string name;
+    *session << "SELECT name FROM federation WHERE id = 1", soci::into(name);
+    data.set("federation", session->got_data() ? name : std::string("Ruche"));
+    int missions = 0;
+    int associations = 0;
+    *session << "SELECT COUNT(*) FROM missions WHERE status = 'published'", soci::into(missions);
+    *session << "SELECT COUNT(*) FROM associations", soci::into(associations);
+    data.set("missions_count", services.templates.catalog().plural(request.locale, "home.missions_count", missions));
+    data.set("associations_count",
+             services.templates.catalog().plural(request.locale, "home.associations_count", associations));
+    services.pages.page(request, response, "home", data, "home.title");
+  });
+}
+
+}  // namespace ruche::web
