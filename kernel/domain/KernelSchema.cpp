@@ -218,10 +218,44 @@ CREATE TABLE feedback (
 );
 )SQL";
 
+// The federation's starting skills and causes lists; admins extend them.
+const char* const kStartingLists = R"SQL(
+INSERT INTO skills (slug, name_fr, name_en) VALUES
+  ('writing', 'Rédaction', 'Writing'),
+  ('translation', 'Traduction', 'Translation'),
+  ('graphic-design', 'Graphisme', 'Graphic design'),
+  ('web-development', 'Développement web', 'Web development'),
+  ('social-media', 'Réseaux sociaux', 'Social media'),
+  ('accounting', 'Comptabilité', 'Accounting'),
+  ('legal', 'Droit', 'Law'),
+  ('teaching', 'Soutien scolaire', 'Tutoring'),
+  ('first-aid', 'Premiers secours', 'First aid'),
+  ('driving', 'Conduite', 'Driving'),
+  ('cooking', 'Cuisine', 'Cooking'),
+  ('event-organisation', 'Organisation d''événements', 'Event organising'),
+  ('moderation', 'Modération', 'Moderation'),
+  ('fundraising', 'Collecte de fonds', 'Fundraising'),
+  ('listening', 'Écoute', 'Listening'),
+  ('photography', 'Photographie', 'Photography'),
+  ('data-entry', 'Saisie de données', 'Data entry'),
+  ('handiwork', 'Bricolage', 'Handiwork');
+INSERT INTO causes (slug, name_fr, name_en) VALUES
+  ('environment', 'Environnement', 'Environment'),
+  ('solidarity', 'Solidarité', 'Solidarity'),
+  ('education', 'Éducation', 'Education'),
+  ('health', 'Santé', 'Health'),
+  ('culture', 'Culture', 'Culture'),
+  ('sport', 'Sport', 'Sport'),
+  ('human-rights', 'Droits humains', 'Human rights'),
+  ('animals', 'Protection animale', 'Animal welfare'),
+  ('digital-inclusion', 'Inclusion numérique', 'Digital inclusion'),
+  ('refugees', 'Accueil des réfugiés', 'Refugee support');
+)SQL";
+
 }  // namespace
 
 const storage::ModuleMigrations& kernelMigrations() {
-  static const storage::ModuleMigrations migrations{"kernel", {{1, "initial schema", kInitialSchema}}};
+  static const storage::ModuleMigrations migrations{"kernel", {{1, "initial schema", kInitialSchema}, {2, "starting skills and causes", kStartingLists}}};
   return migrations;
 }
 
