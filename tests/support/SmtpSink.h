@@ -1,0 +1,52 @@
+#pragma once
+
+#include "tests/support/SmtpMessage.h"
+
+#include <Poco/Net/TCPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ruche::testing {
+
+/// A real, minimal SMTP server for tests, listening on 127.0.0.1 on a port of
+/// its own choosing. It accepts every message (EHLO/HELO, optional AUTH PLAIN or
+/// LOGIN with any credentials, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps it.
+/// Enough for Poco::Net::SMTPClientSession. Thread-safe.
+class SmtpSink {
+ public:
+  SmtpSink();
+  ~SmtpSink();
+  SmtpSink(const SmtpSink&) = delete;
+  SmtpSink& operator=(const SmtpSink&) = delete;
+
+  /// The TCP port on 127.0.0.1.
+  std::uint16_t port() const;
+
+  /// Every message received so far, oldest first (taken or not).
+  std::vector<SmtpMessage> messages() const;
+
+  /// Waits for the first message addressed (envelope RCPT TO, compared without
+  /// regard to case) to `to` that no earlier call took for that recipient, and
+  /// takes it. Empty when none arrives within the timeout.
+  std::optional<SmtpMessage> waitForMessage(const std::string& to, std::chrono::milliseconds timeout);
+
+  /// Forgets every message.
+  void clear();
+
+ private:
+  struct State;
+  class Connection;
+  class ConnectionFactory;
+
+  std::shared_ptr<State> state_;
+  Poco::ThreadPool threadPool_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
+};
+
+}  // namespace ruche::testing
