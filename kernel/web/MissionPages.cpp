@@ -249,13 +249,19 @@ void registerMissionPages(http::Router& router, app::Services& services) {
                   "WHERE id = :id",
           soci::use(request.association->id), soci::into(name), soci::into(description), soci::into(email),
           soci::into(phone), soci::into(place), soci::into(charter);
+      // Mustache shows a section for any string, even empty: set only what exists.
+      auto setIf = [&data](const std::string& key, const std::string& value) {
+        if (!value.empty()) {
+          data.set(key, value);
+        }
+      };
       data.set("title", name);
       data.set("slug", request.association->slug);
-      data.set("description", description);
-      data.set("contact_email", email);
-      data.set("contact_phone", phone);
-      data.set("place", place);
-      data.set("charter_excerpt", excerpt(charter, 400));
+      setIf("description", description);
+      setIf("contact_email", email);
+      setIf("contact_phone", phone);
+      setIf("association_place", place);
+      setIf("charter_excerpt", excerpt(charter, 400));
       data.set("has_contact", flag(!email.empty() || !phone.empty()));
     }
     domain::MissionQuery query;

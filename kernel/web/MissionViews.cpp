@@ -59,11 +59,13 @@ Data missionData(const app::Services& services, const http::Request& request, co
   data.set("mode", mission.mode);
   data.set("mode_label", catalog.text(request.locale, "missions.mode." + mission.mode));
   data.set("place", mission.place);
+  data.set("has_place", flag(!mission.place.empty()));
   data.set("starts_on", mission.startsOn);
   data.set("ends_on", mission.endsOn);
   data.set("has_dates", flag(!mission.startsOn.empty()));
   data.set("has_end", flag(!mission.endsOn.empty() && mission.endsOn != mission.startsOn));
   data.set("schedule", mission.schedule);
+  data.set("has_schedule", flag(!mission.schedule.empty()));
   data.set("duration_minutes", std::to_string(mission.durationMinutes));
   data.set("has_duration", flag(mission.durationMinutes > 0));
   data.set("places_available", catalog.plural(request.locale, "missions.places", mission.placesAvailable));
