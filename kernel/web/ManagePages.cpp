@@ -54,10 +54,11 @@ std::vector<domain::MissionLanguage> parseLanguages(const std::string& text) {
   return out;
 }
 
-std::string formatLanguages(const std::vector<domain::MissionLanguage>& languages) {
+std::string formatLanguages(const std::vector<domain::MissionLanguage>& languages, const std::string& locale) {
+  std::string suffix = locale == "fr" ? ":requis" : ":required";
   std::string out;
   for (const auto& language : languages) {
-    out += (out.empty() ? "" : ", ") + language.language + (language.required ? ":required" : "");
+    out += (out.empty() ? "" : ", ") + language.language + (language.required ? suffix : "");
   }
   return out;
 }
@@ -148,7 +149,7 @@ void renderForm(app::Services& services, const http::Request& request, http::Res
   values.set("schedule", input.schedule);
   values.set("duration_minutes", input.durationMinutes);
   values.set("places_available", input.placesAvailable);
-  values.set("languages", formatLanguages(input.languages));
+  values.set("languages", formatLanguages(input.languages, request.locale));
   values.set("publish", flag(publish));
   data.set("values", values);
   data.set("kinds", choices(services, request, "kind", {"micro", "regular", "event"}, input.kind));
