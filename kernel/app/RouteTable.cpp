@@ -9,6 +9,8 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerSystemRoutes,
       web::registerHomePages,
       web::registerAuthPages,
+      web::registerMissionPages,
+      web::registerManagePages,
   };
   return table;
 }
