@@ -278,6 +278,21 @@ void Profiles::save(long long accountId, const ProfileInput& input) {
   });
 }
 
+std::vector<Membership> Profiles::memberships(long long accountId) {
+  storage::Database::Session session(db_);
+  std::vector<Membership> list;
+  Membership row;
+  soci::statement st = (session->prepare << "SELECT a.slug, a.name, m.role FROM memberships m "
+                                            "JOIN associations a ON a.id = m.association_id "
+                                            "WHERE m.account_id = :a ORDER BY a.name, a.id",
+                        soci::use(accountId), soci::into(row.slug), soci::into(row.name), soci::into(row.role));
+  st.execute();
+  while (st.fetch()) {
+    list.push_back(row);
+  }
+  return list;
+}
+
 ProfileInput Profiles::toInput(const Profile& profile) {
   ProfileInput in;
   in.displayName = profile.displayName;

@@ -65,6 +65,13 @@ struct ProfileInput {
   std::vector<SlotInput> availability;
 };
 
+/// An association the person belongs to, and their role there.
+struct Membership {
+  std::string slug;
+  std::string name;
+  std::string role;  ///< admin | coordinator | volunteer
+};
+
 /// Reads and writes volunteers' profiles (profiles, accounts' name, locale and
 /// time zone, skills, causes, languages, availability).
 class Profiles {
@@ -83,6 +90,9 @@ class Profiles {
   /// Validates every field (422 listing all problems, nothing written) and
   /// replaces the whole profile in one transaction.
   void save(long long accountId, const ProfileInput& input);
+
+  /// The associations the person belongs to, by name (for their own space).
+  std::vector<Membership> memberships(long long accountId);
 
   /// The form-shaped view of a stored profile (to fill a form with it).
   static ProfileInput toInput(const Profile& profile);
