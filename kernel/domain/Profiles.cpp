@@ -103,11 +103,10 @@ Checked validate(soci::session& sql, const ProfileInput& input) {
     std::string codeField = Profiles::rowField("languages", i, "code");
     std::size_t before = v.errors().size();
     std::string code = v.language(codeField, row.code);
-    bool codeOk = v.errors().size() == before;
-    std::string level = v.oneOf(Profiles::rowField("languages", i, "level"), row.level, kLevels);
-    if (codeOk && !seen.insert(code).second) {
+    if (v.errors().size() == before && !seen.insert(code).second) {
       v.add(codeField, "duplicate", "is already listed above");
     }
+    std::string level = v.oneOf(Profiles::rowField("languages", i, "level"), row.level, kLevels);
     p.languages.push_back({code, level});
   }
 
