@@ -11,6 +11,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerAuthPages,
       web::registerMissionPages,
       web::registerManagePages,
+      web::registerProfilePages,
   };
   return table;
 }
