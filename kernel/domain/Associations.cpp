@@ -12,8 +12,8 @@ namespace {
 AssociationInput validated(const AssociationInput& input) {
   http::Validator v;
   AssociationInput out;
-  out.slug = v.slug("slug", input.slug);
   out.name = v.text("name", input.name, 2, 120);
+  out.slug = v.slug("slug", input.slug);
   out.description = v.optionalText("description", input.description, 5000);
   out.logoUrl = v.optionalText("logo_url", input.logoUrl, 300);
   if (!out.logoUrl.empty() && out.logoUrl.rfind("https://", 0) != 0 && out.logoUrl.rfind("http://", 0) != 0) {
@@ -45,18 +45,12 @@ const char* const kColumns =
     "SELECT id, slug, name, description, logo_url, contact_email, contact_phone, place, charter, created_at "
     "FROM associations ";
 
-// Binds the selected columns of one row; the statement is executed by the caller.
-void intoRow(soci::statement& st, Association& a) {
-  st.exchange(soci::into(a.id));
-  st.exchange(soci::into(a.slug));
-  st.exchange(soci::into(a.name));
-  st.exchange(soci::into(a.description));
-  st.exchange(soci::into(a.logoUrl));
-  st.exchange(soci::into(a.contactEmail));
-  st.exchange(soci::into(a.contactPhone));
-  st.exchange(soci::into(a.place));
-  st.exchange(soci::into(a.charter));
-  st.exchange(soci::into(a.createdAt));
+// Adds the selected columns of one row to a statement being prepared.
+soci::details::prepare_temp_type intoRow(soci::details::prepare_temp_type prep, Association& a) {
+  prep, soci::into(a.id), soci::into(a.slug), soci::into(a.name), soci::into(a.description), soci::into(a.logoUrl),
+      soci::into(a.contactEmail), soci::into(a.contactPhone), soci::into(a.place), soci::into(a.charter),
+      soci::into(a.createdAt);
+  return prep;
 }
 
 }  // namespace
@@ -96,8 +90,7 @@ void Associations::update(long long id, const AssociationInput& input) {
 std::optional<Association> Associations::bySlug(const std::string& slug) {
   storage::Database::Session session(db_);
   Association a;
-  soci::statement st = (session->prepare << std::string(kColumns) + "WHERE slug = :s", soci::use(slug));
-  intoRow(st, a);
+  soci::statement st = intoRow((session->prepare << std::string(kColumns) + "WHERE slug = :s", soci::use(slug)), a);
   st.execute(true);
   if (!session->got_data()) {
     return std::nullopt;
@@ -108,8 +101,7 @@ std::optional<Association> Associations::bySlug(const std::string& slug) {
 std::optional<Association> Associations::byId(long long id) {
   storage::Database::Session session(db_);
   Association a;
-  soci::statement st = (session->prepare << std::string(kColumns) + "WHERE id = :id", soci::use(id));
-  intoRow(st, a);
+  soci::statement st = intoRow((session->prepare << std::string(kColumns) + "WHERE id = :id", soci::use(id)), a);
   st.execute(true);
   if (!session->got_data()) {
     return std::nullopt;
@@ -121,8 +113,7 @@ std::vector<Association> Associations::list() {
   storage::Database::Session session(db_);
   std::vector<Association> out;
   Association a;
-  soci::statement st = (session->prepare << std::string(kColumns) + "ORDER BY LOWER(name), id");
-  intoRow(st, a);
+  soci::statement st = intoRow(session->prepare << std::string(kColumns) + "ORDER BY LOWER(name), id", a);
   st.execute();
   while (st.fetch()) {
     out.push_back(a);
