@@ -1,5 +1,6 @@
 #include "kernel/app/RouteTable.h"
 
+#include "kernel/admin/AdminPages.h"
 #include "kernel/web/Registrations.h"
 
 namespace ruche::app {
@@ -12,6 +13,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerMissionPages,
       web::registerManagePages,
       web::registerProfilePages,
+      admin::registerAdminPages,
   };
   return table;
 }
