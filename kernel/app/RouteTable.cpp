@@ -9,6 +9,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerSystemRoutes,
       web::registerHomePages,
       web::registerAuthPages,
+      web::registerApplicationPages,
   };
   return table;
 }
