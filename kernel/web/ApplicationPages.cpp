@@ -193,6 +193,7 @@ void feedbackData(const app::Services& services, const http::Request& request, D
     item.set("author", entry.authorName);
     item.set("rating", std::to_string(entry.rating));
     item.set("comment", entry.comment);
+    item.set("has_comment", flag(!entry.comment.empty()));
     item.set("at", formatTime(entry.createdAt));
     list.push_back(item);
     given = given || entry.direction == mine;
@@ -217,6 +218,7 @@ Data applicationData(const app::Services& services, const http::Request& request
   item.set("referent_name", a.referentName);
   item.set("has_referent", flag(a.referentAccountId != 0));
   item.set("charter_signed_at", formatTime(a.charterSignedAt));
+  item.set("charter_signed", flag(a.charterSignedAt != 0));
   item.set("created_at", formatTime(a.createdAt));
   item.set("steps", stepsData(services, request, a.status));
   return item;
