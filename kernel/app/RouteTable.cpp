@@ -1,5 +1,6 @@
 #include "kernel/app/RouteTable.h"
 
+#include "kernel/admin/AdminPages.h"
 #include "kernel/web/Registrations.h"
 
 namespace ruche::app {
@@ -9,6 +10,10 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerSystemRoutes,
       web::registerHomePages,
       web::registerAuthPages,
+      web::registerMissionPages,
+      web::registerManagePages,
+      web::registerProfilePages,
+      admin::registerAdminPages,
       web::registerApplicationPages,
   };
   return table;

@@ -14,6 +14,42 @@ const std::vector<Command>& commands() {
        "Applies every pending migration, each in its own transaction.\n"
        "  --status   list each module's applied and known versions, change nothing\n",
        runMigrate},
+      {"user", "create and list accounts, give roles",
+       "Usage: ruche user create --email E --name N [--password P] [--admin]\n"
+       "       ruche user list\n"
+       "       ruche user grant --email E --org SLUG --role admin|coordinator|volunteer\n"
+       "       ruche user admin --email E\n"
+       "Every form also takes [--config FILE] [--data DIR].\n\n"
+       "  create   a verified account; without --password, the password is read as\n"
+       "           one line from standard input (keeps it out of the shell history)\n"
+       "  --admin  make the new account a federation admin\n"
+       "  list     every account, with its flags\n"
+       "  grant    give (or change) the account's role in an association\n"
+       "  admin    make an existing account a federation admin\n",
+       runUser},
+      {"org", "create and list associations",
+       "Usage: ruche org create --slug S --name N [--description D]\n"
+       "       ruche org list\n"
+       "       ruche org grant --org SLUG --email E --role admin|coordinator|volunteer\n"
+       "Every form also takes [--config FILE] [--data DIR].\n\n"
+       "  create   a new association; S is 2 to 40 characters among a-z, 0-9 and -\n"
+       "  list     every association and its number of members\n"
+       "  grant    give (or change) an account's role in the association\n",
+       runOrg},
+      {"doctor", "check the installation",
+       "Usage: ruche doctor [--config FILE] [--data DIR]\n\n"
+       "Checks the configuration, the data folder, the database and its migrations,\n"
+       "the themes and the mail server, one line each: OK, WARN or FAIL.\n"
+       "Exits 0 when nothing failed, 1 otherwise (2 when the configuration is invalid).\n",
+       runDoctor},
+      {"demo", "run a demonstration instance with sample data",
+       "Usage: ruche demo [--config FILE] [--data DIR] [--listen HOST:PORT]\n\n"
+       "On first run, fills the data folder (default ./ruche-data) with a demo\n"
+       "federation: associations, missions, volunteers, applications and hours, and an\n"
+       "admin account admin@demo.ruche.local whose password is generated and kept in\n"
+       "DIR/demo-admin.txt. Then serves like `ruche serve` until SIGTERM or SIGINT.\n"
+       "Running it again on the same folder reuses the data and prints the same login.\n",
+       runDemo},
   };
   return table;
 }

@@ -20,6 +20,10 @@ const std::vector<Command>& commands();
 
 int runServe(const CommandLine& line);
 int runMigrate(const CommandLine& line);
+int runUser(const CommandLine& line);
+int runOrg(const CommandLine& line);
+int runDoctor(const CommandLine& line);
+int runDemo(const CommandLine& line);
 
 /// Console logging with the request id in every line, at `level`.
 void setUpLogging(const std::string& level);

@@ -1,8 +1,7 @@
-#include <Poco/Logger.h>
-
 #include <iostream>
 
 #include "kernel/app/App.h"
+#include "kernel/cli/CommandSupport.h"
 #include "kernel/cli/Commands.h"
 
 namespace ruche::cli {
@@ -12,16 +11,9 @@ int runServe(const CommandLine& line) {
   setUpLogging(settings.logLevel);
   blockStopSignals();
   app::App app(settings);
-  app.start();
-  auto& log = Poco::Logger::get("ruche");
-  log.information("serving %s on %s (database: %s)", app.url(), settings.http.listenHost + ":" + std::to_string(app.port()),
-                  app.services().db.target().describe());
-  std::cout << "Ruche is running at " << app.url() << std::endl;
-  std::string signal = waitForStopSignal();
-  log.information("%s received: finishing in-flight requests", signal);
-  app.stop();
-  log.information("stopped");
-  return 0;
+  return serveUntilStopped(app, settings, [](const std::string& url) {
+    std::cout << "Ruche is running at " << url << std::endl;
+  });
 }
 
 }  // namespace ruche::cli

@@ -16,6 +16,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -130,6 +131,11 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     const std::size_t limit = owner_.settings_.maxBodyBytes;
     if (in.hasContentLength() && static_cast<std::size_t>(in.getContentLength64()) > limit) {
       response.closeConnection = true;
+      // A body up to a few times the limit is read and dropped, so the client
+      // sees our 413 instead of a connection reset in the middle of sending.
+      if (static_cast<std::size_t>(in.getContentLength64()) <= 4 * limit) {
+        in.stream().ignore(std::numeric_limits<std::streamsize>::max());
+      }
       owner_.pipeline_.renderError(request, response,
                                    HttpError(413, "Content Too Large",
                                              "The request body is larger than " + std::to_string(limit) + " bytes."));

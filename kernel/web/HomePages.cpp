@@ -16,6 +16,9 @@ void registerHomePages(http::Router& router, app::Services& services) {
     data.set("missions_count", services.templates.catalog().plural(request.locale, "home.missions_count", missions));
     data.set("associations_count",
              services.templates.catalog().plural(request.locale, "home.associations_count", associations));
+    if (request.queryValue("deleted") == "1") {
+      data.set("deleted", themes::Data::type::bool_true);
+    }
     services.pages.page(request, response, "home", data, "home.title");
   });
 }

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "kernel/app/Services.h"
+#include "kernel/http/Router.h"
+
+/// The federation admin panel (/admin/…) and each association's own admin
+/// pages (/a/<slug>/manage/settings, /a/<slug>/manage/members).
+namespace ruche::admin {
+
+/// Registers every admin route: the federation panel and association admin pages.
+void registerAdminPages(http::Router& router, app::Services& services);
+
+/// /admin, /admin/federation, /admin/associations… (guard: federation admin).
+void registerFederationAdminPages(http::Router& router, app::Services& services);
+
+/// /a/<slug>/manage/settings and …/members (guard: association admin).
+void registerAssociationAdminPages(http::Router& router, app::Services& services);
+
+}  // namespace ruche::admin

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Drives the real `ruche` binary: cli-test.sh SCENARIO PATH/TO/ruche
+# Scenarios: demo, doctor, user, config. Exits non-zero with a message on the
+# first failed check.
+set -u
+scenario="$1"
+ruche="$2"
+work="$(mktemp -d /tmp/ruche-cli-XXXXXX)"
+server_pid=""
+
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAILED: $*" >&2
+  exit 1
+}
+
+check() {  # check DESCRIPTION COMMAND...
+  local what="$1"
+  shift
+  "$@" || fail "$what"
+}
+
+# Starts `ruche demo` in the background and waits for its URL line.
+start_demo() {
+  local out="$1"
+  "$ruche" demo --data "$work/data" --listen 127.0.0.1:0 >"$out" 2>"$out.log" &
+  server_pid=$!
+  for _ in $(seq 1 600); do
+    if grep -q "running at http://" "$out"; then
+      url="$(grep -o 'http://[0-9.:]*' "$out" | head -1)"
+      return 0
+    fi
+    kill -0 "$server_pid" 2>/dev/null || { cat "$out" "$out.log" >&2; fail "ruche demo exited early"; }
+    sleep 0.1
+  done
+  fail "ruche demo printed no URL within 60 s"
+}
+
+stop_demo() {
+  kill -TERM "$server_pid"
+  wait "$server_pid"
+  local status=$?
+  server_pid=""
+  [[ $status -eq 0 ]] || fail "ruche demo exited with $status after SIGTERM (expected 0)"
+}
+
+http_get() {  # http_get PATH BODY_FILE -> prints the status
+  curl -s -o "$2" -w '%{http_code}' "$url$1"
+}
+
+scenario_demo() {
+  start_demo "$work/first.txt"
+  local password counts
+  password="$(grep 'Admin password:' "$work/first.txt" | awk '{print $3}')"
+  counts="$(grep 'published missions' "$work/first.txt")"
+  [[ -n "$password" ]] || fail "the first run printed no admin password"
+  grep -q 'admin@demo.ruche.local' "$work/first.txt" || fail "the admin e-mail is not printed"
+  [[ "$(stat -c %a "$work/data/demo-admin.txt")" == "600" ]] || fail "demo-admin.txt is not mode 0600"
+
+  [[ "$(http_get / "$work/home.html")" == "200" ]] || fail "GET / is not 200"
+  grep -Eq '[1-9][0-9]* missions ouvertes' "$work/home.html" || fail "the home page shows no open missions"
+  local status
+  status="$(http_get /missions "$work/missions.html")"
+  [[ "$status" == "200" ]] || fail "GET /missions is $status, not 200 (are the mission pages merged?)"
+  grep -q 'Atelier de conversation en français' "$work/missions.html" \
+    || grep -q 'Permanence d' "$work/missions.html" || fail "/missions shows none of the demo missions"
+  stop_demo
+
+  start_demo "$work/second.txt"
+  grep -q "Admin password: $password" "$work/second.txt" || fail "the second run printed another password"
+  grep -qF "$counts" "$work/second.txt" || fail "the second run has other counts: $(grep 'published' "$work/second.txt") vs $counts"
+  grep -q 'Creating the demo' "$work/second.txt" && fail "the second run created the demo again"
+  [[ "$(http_get / "$work/home2.html")" == "200" ]] || fail "GET / is not 200 on the second run"
+  stop_demo
+}
+
+scenario_doctor() {
+  check "ruche migrate works" "$ruche" migrate --data "$work/data" >/dev/null
+  "$ruche" doctor --data "$work/data" >"$work/good.txt" 2>&1
+  local status=$?
+  cat "$work/good.txt"
+  [[ $status -eq 0 ]] || fail "doctor exited $status on a good folder"
+  grep -q '^FAIL' "$work/good.txt" && fail "doctor printed a FAIL line on a good folder"
+  grep -q '^OK   database' "$work/good.txt" || fail "doctor did not report the database"
+  grep -q '^WARN mail' "$work/good.txt" || fail "doctor did not warn that mail is not configured"
+
+  RUCHE_DATABASE_URL=postgresql://x:y@127.0.0.1:1/none "$ruche" doctor --data "$work/data" >"$work/bad.txt" 2>&1
+  status=$?
+  cat "$work/bad.txt"
+  [[ $status -eq 1 ]] || fail "doctor exited $status on an unreachable PostgreSQL (expected 1)"
+  grep -q '^FAIL database' "$work/bad.txt" || fail "doctor printed no FAIL line for the database"
+}
+
+scenario_user() {
+  check "user create" "$ruche" user create --data "$work/data" --email Awa@Example.org --name "Awa Diallo" \
+    --password "correct horse battery" --admin
+  echo "another good password" | "$ruche" user create --data "$work/data" --email karim@example.org \
+    --name "Karim Benali" || fail "user create with the password on stdin"
+  "$ruche" user create --data "$work/data" --email awa@example.org --name "Twice" --password "correct horse battery" \
+    2>"$work/dup.txt" && fail "a second account with the same e-mail was created"
+  grep -q 'email' "$work/dup.txt" || fail "the duplicate e-mail error does not name the field"
+  check "org create" "$ruche" org create --data "$work/data" --slug jardins --name "Les Jardins Partagés"
+  check "user grant" "$ruche" user grant --data "$work/data" --email karim@example.org --org jardins --role coordinator
+  "$ruche" user list --data "$work/data" >"$work/users.txt" || fail "user list"
+  cat "$work/users.txt"
+  grep -q 'awa@example.org.*federation-admin' "$work/users.txt" || fail "user list does not show the admin"
+  grep -q 'karim@example.org' "$work/users.txt" || fail "user list does not show the second account"
+  "$ruche" org list --data "$work/data" >"$work/orgs.txt" || fail "org list"
+  grep -q 'jardins.*Les Jardins Partagés *1' "$work/orgs.txt" || fail "org list does not show one member"
+  "$ruche" user grant --data "$work/data" --email nobody@example.org --org jardins --role admin 2>/dev/null \
+    && fail "a role was given to an unknown account"
+  return 0
+}
+
+scenario_config() {
+  printf 'data.dir = %s\nnonsense.key = 1\n' "$work/data" >"$work/bad.conf"
+  "$ruche" user list --config "$work/bad.conf" >"$work/out.txt" 2>"$work/err.txt"
+  local status=$?
+  [[ $status -eq 2 ]] || fail "a bad config key exited $status (expected 2)"
+  [[ "$(wc -l <"$work/err.txt")" -eq 1 ]] || fail "expected one line, got: $(cat "$work/err.txt")"
+  grep -q 'nonsense.key' "$work/err.txt" || fail "the message does not name the key: $(cat "$work/err.txt")"
+  "$ruche" doctor --config "$work/bad.conf" >"$work/doctor.txt" 2>&1
+  status=$?
+  [[ $status -eq 2 ]] || fail "doctor with a bad config key exited $status (expected 2)"
+  grep -q '^FAIL config.*nonsense.key' "$work/doctor.txt" || fail "doctor does not name the bad key"
+}
+
+case "$scenario" in
+  demo) scenario_demo ;;
+  doctor) scenario_doctor ;;
+  user) scenario_user ;;
+  config) scenario_config ;;
+  *) fail "unknown scenario $scenario" ;;
+esac
+echo "cli $scenario: ok"

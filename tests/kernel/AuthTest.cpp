@@ -1,0 +1,137 @@
+#include <doctest/doctest.h>
+
+#include "tests/kernel/TestServer.h"
+
+using namespace ruche::testing;
+
+TEST_CASE("sign-up sends a verification mail whose link verifies the address") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      auto http = server.client();
+      auto created = http.postFormWithCsrf("/signup", "/signup",
+                                           {{"display_name", "Awa Diallo"},
+                                            {"email", "Awa@Example.org "},
+                                            {"password", "correct horse battery"}});
+      REQUIRE(created.status == 303);
+      CHECK(created.header("location") == "/me?welcome=1");
+      REQUIRE(http.cookie("ruche_session"));
+
+      auto id = server.services().accounts.findByEmail("awa@example.org");
+      REQUIRE(id);
+      auto mail = server.smtp().waitForMessage("awa@example.org", std::chrono::seconds(10));
+      REQUIRE(mail);
+      std::string link = HttpClient::extractLink(mail->body, "/verify?token=");
+      auto verified = server.client().get(link);
+      CHECK(verified.status == 200);
+      long long verifiedAt = 0;
+      soci::indicator ind = soci::i_null;
+      ruche::storage::Database::Session session(server.services().db);
+      *session << "SELECT email_verified_at FROM accounts WHERE id = :id", soci::use(*id), soci::into(verifiedAt, ind);
+      CHECK(ind == soci::i_ok);
+      // A used link does not work twice.
+      CHECK(server.client().get(link).status == 400);
+    }
+  }
+}
+
+TEST_CASE("sign-up rejects bad input field by field and creates nothing") {
+  TestServer server(Backend::Sqlite);
+  auto http = server.client();
+  auto response = http.postFormWithCsrf("/signup", "/signup",
+                                        {{"display_name", ""}, {"email", "not-an-email"}, {"password", "short"}});
+  CHECK(response.status == 422);
+  CHECK(response.body.find("id=\"email-error\"") != std::string::npos);
+  CHECK(response.body.find("id=\"password-error\"") != std::string::npos);
+  CHECK(response.body.find("id=\"display_name-error\"") != std::string::npos);
+  CHECK(response.body.find("aria-invalid=\"true\"") != std::string::npos);
+  long long accounts = -1;
+  ruche::storage::Database::Session session(server.services().db);
+  *session << "SELECT COUNT(*) FROM accounts", soci::into(accounts);
+  CHECK(accounts == 0);
+
+  server.createAccount("taken@example.org", "correct horse battery", "Taken");
+  auto duplicate = http.postFormWithCsrf("/signup", "/signup",
+                                         {{"display_name", "Other"}, {"email", "taken@example.org"},
+                                          {"password", "correct horse battery"}});
+  CHECK(duplicate.status == 422);
+  CHECK(duplicate.body.find("id=\"email-error\"") != std::string::npos);
+}
+
+TEST_CASE("login rotates the session and logout ends it") {
+  TestServer server(Backend::Sqlite);
+  server.createAccount("lea@example.org", "correct horse battery", "Léa");
+  auto http = server.client();
+  auto bad = http.postFormWithCsrf("/login", "/login", {{"email", "lea@example.org"}, {"password", "wrong password"}});
+  CHECK(bad.status == 401);
+  CHECK(!http.cookie("ruche_session"));
+  auto first = http.postFormWithCsrf("/login", "/login",
+                                     {{"email", "lea@example.org"}, {"password", "correct horse battery"},
+                                      {"next", "//evil.example.org/"}});
+  REQUIRE(first.status == 303);
+  CHECK(first.header("location") == "/me");  // no open redirect
+  std::string firstToken = *http.cookie("ruche_session");
+  auto second = http.postFormWithCsrf("/login", "/login",
+                                      {{"email", "lea@example.org"}, {"password", "correct horse battery"}});
+  REQUIRE(second.status == 303);
+  std::string secondToken = *http.cookie("ruche_session");
+  CHECK(firstToken != secondToken);
+  // The old session no longer signs anyone in.
+  auto stale = server.client();
+  stale.setCookie("ruche_session", firstToken);
+  CHECK(stale.get("/").body.find("/logout") == std::string::npos);
+  CHECK(http.get("/").body.find("/logout") != std::string::npos);
+
+  auto out = http.postFormWithCsrf("/logout", "/", {});
+  CHECK(out.status == 303);
+  auto reuse = server.client();
+  reuse.setCookie("ruche_session", secondToken);
+  CHECK(reuse.get("/").body.find("/logout") == std::string::npos);
+}
+
+TEST_CASE("repeated failed logins are throttled per account, kept in the database") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      server.createAccount("sam@example.org", "correct horse battery", "Sam");
+      auto http = server.client();
+      for (int i = 0; i < 5; ++i) {
+        auto response =
+            http.postFormWithCsrf("/login", "/login", {{"email", "sam@example.org"}, {"password", "guess " + std::to_string(i)}});
+        CHECK(response.status == 401);
+      }
+      auto blocked = http.postFormWithCsrf("/login", "/login",
+                                           {{"email", "sam@example.org"}, {"password", "correct horse battery"}});
+      CHECK(blocked.status == 429);
+      CHECK(!blocked.header("retry-after").empty());
+      long long failures = 0;
+      ruche::storage::Database::Session session(server.services().db);
+      *session << "SELECT failures FROM login_attempts WHERE throttle_key = 'account:sam@example.org'",
+          soci::into(failures);
+      CHECK(failures == 5);
+    }
+  }
+}
+
+TEST_CASE("a password reset link sets a new password once") {
+  TestServer server(Backend::Sqlite);
+  server.createAccount("noe@example.org", "correct horse battery", "Noé");
+  auto http = server.client();
+  auto asked = http.postFormWithCsrf("/reset", "/reset", {{"email", "noe@example.org"}});
+  CHECK(asked.status == 200);
+  // Unknown addresses get the same answer and no mail.
+  auto unknown = http.postFormWithCsrf("/reset", "/reset", {{"email", "nobody@example.org"}});
+  CHECK(unknown.status == 200);
+  auto mail = server.smtp().waitForMessage("noe@example.org", std::chrono::seconds(10));
+  REQUIRE(mail);
+  std::string link = HttpClient::extractLink(mail->body, "/reset?token=");
+  std::string token = link.substr(link.find("token=") + 6);
+  auto weak = http.postFormWithCsrf("/reset/confirm", link, {{"token", token}, {"password", "short"}});
+  CHECK(weak.status == 422);
+  auto done = http.postFormWithCsrf("/reset/confirm", link, {{"token", token}, {"password", "a brand new secret"}});
+  CHECK(done.status == 303);
+  auto again = http.postFormWithCsrf("/reset/confirm", link, {{"token", token}, {"password", "another new secret"}});
+  CHECK(again.status == 400);
+  CHECK(server.services().accounts.authenticate("noe@example.org", "a brand new secret", "127.0.0.9"));
+  CHECK(server.smtp().messages().size() == 1);
+}
