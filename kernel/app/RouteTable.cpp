@@ -14,6 +14,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerManagePages,
       web::registerProfilePages,
       admin::registerAdminPages,
+      web::registerApplicationPages,
   };
   return table;
 }
