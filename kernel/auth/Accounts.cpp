@@ -55,7 +55,12 @@ long long Accounts::create(const NewAccount& input, bool verified, bool federati
 
 long long Accounts::signUp(const NewAccount& input) {
   long long id = create(input, false, false);
-  sendVerification(id);
+  try {
+    sendVerification(id);
+  } catch (const std::exception& e) {
+    // The account exists; the person can ask for the mail again from /me.
+    Poco::Logger::get("ruche.auth").error("verification mail not sent: %s", std::string(e.what()));
+  }
   return id;
 }
 
@@ -138,7 +143,12 @@ void Accounts::requestPasswordReset(const std::string& rawEmail, const std::stri
     sql << "SELECT display_name FROM accounts WHERE id = :id", soci::use(*accountId), soci::into(name);
     token = issueToken(sql, *accountId, "reset", kResetLifetime);
   });
-  mail(email, locale, "reset", baseUrl_ + "/reset?token=" + token, name);
+  try {
+    mail(email, locale, "reset", baseUrl_ + "/reset?token=" + token, name);
+  } catch (const std::exception& e) {
+    // The answer must not depend on the address: log, do not tell.
+    Poco::Logger::get("ruche.auth").error("password reset mail not sent: %s", std::string(e.what()));
+  }
 }
 
 void Accounts::resetPassword(const std::string& token, const std::string& newPassword) {

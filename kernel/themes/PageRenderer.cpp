@@ -1,5 +1,7 @@
 #include "kernel/themes/PageRenderer.h"
 
+#include <Poco/URI.h>
+
 namespace ruche::themes {
 
 void PageRenderer::page(const http::Request& request, http::Response& response, const std::string& templateName,
@@ -37,6 +39,12 @@ void PageRenderer::errorPage(http::Request& request, http::Response& response, c
   std::string title = templates_.catalog().text(request.locale, key);
   data.set("title", title == key ? error.title() : title);
   data.set("detail", error.detail());
+  if (error.status() == 401) {
+    // Offer the login form, coming back here afterwards.
+    std::string encoded;
+    Poco::URI::encode(request.method == "GET" ? request.target : std::string("/me"), "?&=#+%", encoded);
+    data.set("login_next", encoded);
+  }
   page(request, response, "error", data, key, error.status());
 }
 

@@ -135,3 +135,25 @@ TEST_CASE("a password reset link sets a new password once") {
   CHECK(server.services().accounts.authenticate("noe@example.org", "a brand new secret", "127.0.0.9"));
   CHECK(server.smtp().messages().size() == 1);
 }
+
+TEST_CASE("a page that needs an account answers 401 with a way to sign in and come back") {
+  TestServer server(Backend::Sqlite);
+  auto response = server.client().get("/me/profile");
+  CHECK(response.status == 401);
+  CHECK(response.body.find("href=\"/login?next=/me/profile\"") != std::string::npos);
+  auto api = server.client().get("/me/profile", {{"Accept", "application/json"}});
+  CHECK(api.status == 401);
+  CHECK(api.header("content-type") == "application/problem+json");
+}
+
+TEST_CASE("sign-up still succeeds and signs in when the mail server is down") {
+  TestServer server(Backend::Sqlite, {true});
+  auto http = server.client();
+  auto created = http.postFormWithCsrf("/signup", "/signup",
+                                       {{"display_name", "Zoé"}, {"email", "zoe@example.org"},
+                                        {"password", "correct horse battery"}});
+  CHECK(created.status == 303);
+  CHECK(server.services().accounts.findByEmail("zoe@example.org"));
+  CHECK(http.get("/me").status == 200);
+  CHECK(server.smtp().messages().empty());
+}

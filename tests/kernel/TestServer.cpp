@@ -1,6 +1,7 @@
 #include "tests/kernel/TestServer.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Net/ServerSocket.h>
 
 #include <array>
 #include <atomic>
@@ -88,7 +89,17 @@ std::string freshDatabaseUrl(Backend backend, const std::filesystem::path& dir) 
   return runAndRead(std::string(RUCHE_TEST_PG_CLUSTER) + " createdb " + clusterDir() + " " + name);
 }
 
-TestServer::TestServer(Backend backend) {
+namespace {
+// A loopback port nobody listens on: bound, read, closed.
+int closedPort() {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  int port = socket.address().port();
+  socket.close();
+  return port;
+}
+}  // namespace
+
+TestServer::TestServer(Backend backend, Options options) {
   Poco::Logger::root().setLevel("warning");
   std::map<std::string, std::string> overrides = {
       {"data.dir", dir_.path().string()},
@@ -96,7 +107,7 @@ TestServer::TestServer(Backend backend) {
       {"database.url", freshDatabaseUrl(backend, dir_.path())},
       {"database.pool", "4"},
       {"smtp.host", "127.0.0.1"},
-      {"smtp.port", std::to_string(smtp_.port())},
+      {"smtp.port", std::to_string(options.mailServerDown ? closedPort() : smtp_.port())},
       {"smtp.from", "Ruche <no-reply@ruche.test>"},
       {"log.level", "warning"},
   };

@@ -35,7 +35,11 @@ std::string freshDatabaseUrl(Backend backend, const std::filesystem::path& dir);
 /// and a real SMTP sink that receives its mail.
 class TestServer {
  public:
-  explicit TestServer(Backend backend);
+  struct Options {
+    bool mailServerDown = false;  ///< point smtp.port at a closed port
+  };
+  explicit TestServer(Backend backend) : TestServer(backend, Options{}) {}
+  TestServer(Backend backend, Options options);
   ~TestServer();
 
   app::App& app() { return *app_; }
