@@ -1,6 +1,7 @@
 #include "kernel/app/RouteTable.h"
 
 #include "kernel/admin/AdminPages.h"
+#include "kernel/api/ApiRoutes.h"
 #include "kernel/web/Registrations.h"
 
 namespace ruche::app {
@@ -14,6 +15,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerManagePages,
       web::registerProfilePages,
       admin::registerAdminPages,
+      api::registerApi,
   };
   return table;
 }
