@@ -192,6 +192,12 @@ std::optional<long long> Accounts::authenticate(const std::string& rawEmail, con
       hash.clear();
     }
   }
+  if (hash.empty()) {
+    // Spend the same argon2 time for an unknown address, so response times
+    // do not tell which addresses have an account.
+    static const std::string dummy = hashPassword(randomToken());
+    verifyPassword(password, dummy);
+  }
   if (hash.empty() || !verifyPassword(password, hash)) {
     throttle_.recordFailure(email, ip);
     return std::nullopt;
