@@ -15,6 +15,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerManagePages,
       web::registerProfilePages,
       admin::registerAdminPages,
+      web::registerApplicationPages,
       api::registerApi,
   };
   return table;
