@@ -12,6 +12,8 @@ void registerApi(http::Router& router, app::Services& services) {
   registerAssociationsApi(router, services);
   registerMissionsApi(router, services);
   registerProfileApi(router, services);
+  registerApplicationsApi(router, services);
+  registerHoursApi(router, services);
 }
 
 }  // namespace ruche::api

@@ -31,6 +31,13 @@ Poco::JSON::Object::Ptr readJsonObject(const http::Request& request) {
   return parsed.extract<Poco::JSON::Object::Ptr>();
 }
 
+Poco::JSON::Object::Ptr readOptionalJsonObject(const http::Request& request) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return newObject();
+  }
+  return readJsonObject(request);
+}
+
 JsonReader::JsonReader(Poco::JSON::Object::Ptr object, std::set<std::string> known, std::string prefix)
     : JsonReader(std::move(object), std::move(known), std::move(prefix),
                  std::make_shared<std::vector<http::FieldError>>()) {}

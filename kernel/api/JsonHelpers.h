@@ -19,6 +19,10 @@ namespace ruche::api {
 /// is a 415. Nothing is read from the form.
 Poco::JSON::Object::Ptr readJsonObject(const http::Request& request);
 
+/// The same, but an empty body counts as {} (for actions whose members are
+/// all optional, such as withdraw).
+Poco::JSON::Object::Ptr readOptionalJsonObject(const http::Request& request);
+
 /// Reads the members of one JSON object into domain inputs, collecting every
 /// problem (wrong type, unknown member) as a field error whose name is a JSON
 /// pointer without its leading "/" ("title", "languages/0/level"), then

@@ -279,3 +279,85 @@ TEST_CASE("browser sessions must send X-CSRF-Token on API writes") {
     }
   }
 }
+
+TEST_CASE("an application goes through every step by the API and hours are logged and validated") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      long long resto = server.createAssociation("resto", "Les Restos");
+      long long volunteer = server.createAccount("vol@example.org", kPassword, "Vol");
+      long long coordinator = server.createAccount("coord@example.org", kPassword, "Coord");
+      server.grantRole(coordinator, resto, "coordinator");
+      long long mission = publishedMission(server, resto, "Distribution du samedi");
+      auto me = bearer(server.services().apiTokens.create(volunteer, "script"));
+      auto coord = bearer(server.services().apiTokens.create(coordinator, "script"));
+      HttpClient http = server.client();
+
+      CHECK(http.postJson("/api/v1/missions/" + std::to_string(mission) + "/applications", R"({"motivation": 5})", me)
+                .status == 422);
+      auto applied = http.postJson("/api/v1/missions/" + std::to_string(mission) + "/applications",
+                                   R"({"motivation": "J'ai du temps le samedi."})", me);
+      REQUIRE(applied.status == 201);
+      long long id = parse(applied.body)->getValue<long long>("id");
+      CHECK(applied.header("Location") == "/api/v1/me/applications/" + std::to_string(id));
+      CHECK(http.postJson("/api/v1/missions/" + std::to_string(mission) + "/applications", "{}", me).status == 409);
+      CHECK(parse(http.get("/api/v1/me/applications", me).body)->getValue<int>("total") == 1);
+
+      std::string pipeline = "/api/v1/associations/resto/applications";
+      auto listed = parse(http.get(pipeline + "?status=applied", coord).body);
+      CHECK(listed->getValue<int>("total") == 1);
+      CHECK(listed->getArray("items")->getObject(0)->getObject("volunteer")->getValue<std::string>("name") == "Vol");
+      CHECK(parse(http.get(pipeline + "?status=active", coord).body)->getValue<int>("total") == 0);
+      CHECK(pointersOf(http.get(pipeline + "?status=nope", coord).body) == std::set<std::string>{"/status"});
+      // The volunteer is not a coordinator.
+      CHECK(http.get(pipeline, me).status == 403);
+
+      std::string transitions = pipeline + "/" + std::to_string(id) + "/transitions";
+      auto skip = http.postJson(transitions, R"({"to": "active"})", coord);
+      CHECK(skip.status == 422);
+      CHECK(pointersOf(skip.body) == std::set<std::string>{"/to"});
+      CHECK(http.postJson(transitions, R"({"note": "sans cible"})", coord).status == 422);
+      auto step = http.postJson(transitions, R"({"to": "interview_scheduled", "note": "Mardi 18h"})", coord);
+      REQUIRE(step.status == 200);
+      CHECK(parse(step.body)->getValue<std::string>("status") == "interview_scheduled");
+
+      std::string mine = "/api/v1/me/applications/" + std::to_string(id);
+      auto unsigned_ = http.postJson(mine + "/charter", R"({"accept": false})", me);
+      CHECK(unsigned_.status == 422);
+      CHECK(pointersOf(unsigned_.body) == std::set<std::string>{"/accept"});
+      REQUIRE(http.postJson(mine + "/charter", R"({"accept": true})", me).status == 200);
+      REQUIRE(http.postJson(transitions, R"({"to": "training_done"})", coord).status == 200);
+      auto active = http.postJson(transitions, R"({"to": "active", "referent_account_id": )" +
+                                                   std::to_string(coordinator) + "}",
+                                  coord);
+      REQUIRE(active.status == 200);
+      CHECK(parse(active.body)->getObject("referent")->getValue<long long>("account_id") == coordinator);
+
+      auto badHours = http.postJson(mine + "/hours", R"({"day": "2020-02-30", "minutes": 0})", me);
+      CHECK(badHours.status == 422);
+      CHECK(pointersOf(badHours.body) == std::set<std::string>{"/day", "/minutes"});
+      auto logged = http.postJson(mine + "/hours", R"({"day": "2024-03-02", "minutes": 150, "note": "Tri"})", me);
+      REQUIRE(logged.status == 201);
+      long long hoursId = parse(logged.body)->getValue<long long>("id");
+      auto pending = parse(http.get("/api/v1/associations/resto/hours?status=pending", coord).body);
+      CHECK(pending->getValue<int>("total") == 1);
+      std::string decide = "/api/v1/associations/resto/hours/" + std::to_string(hoursId);
+      CHECK(http.post(decide + "/validate", "", "", me).status == 403);
+      auto validated = http.post(decide + "/validate", "", "", coord);
+      REQUIRE(validated.status == 200);
+      CHECK(parse(validated.body)->getValue<std::string>("status") == "validated");
+      CHECK(http.post(decide + "/reject", "", "", coord).status == 409);
+      CHECK(parse(http.get("/api/v1/associations/resto/hours", coord).body)->getValue<int>("total") == 0);
+
+      auto detail = parse(http.get(mine, me).body);
+      CHECK(detail->getArray("history")->size() == 5);
+      CHECK(detail->getArray("hours")->getObject(0)->getValue<std::string>("status") == "validated");
+      auto withdrawn = http.post(mine + "/withdraw", "", "", me);
+      REQUIRE(withdrawn.status == 200);
+      CHECK(parse(withdrawn.body)->getValue<std::string>("status") == "withdrawn");
+      // Another person cannot see it.
+      long long stranger = server.createAccount("x@example.org", kPassword, "X");
+      CHECK(http.get(mine, bearer(server.services().apiTokens.create(stranger, "s"))).status == 404);
+    }
+  }
+}
