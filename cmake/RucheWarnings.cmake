@@ -5,9 +5,11 @@ target_compile_options(ruche_warnings INTERFACE -Wall -Wextra -Werror)
 
 add_library(ruche_sanitizers INTERFACE)
 if(RUCHE_SANITIZE)
+  # vptr checks need the typeinfo of every polymorphic class we touch; Debian's
+  # SOCI does not export some (ref_counted_statement), so that one check is off.
   target_compile_options(ruche_sanitizers INTERFACE
-    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-  target_link_options(ruche_sanitizers INTERFACE -fsanitize=address,undefined)
+    -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(ruche_sanitizers INTERFACE -fsanitize=address,undefined -fno-sanitize=vptr)
 endif()
 
 # One call for every kernel module: warnings, sanitizers, C++20.

@@ -14,18 +14,6 @@ Data boolean(bool value) { return value ? Data::type::bool_true : Data::type::bo
 
 }  // namespace
 
-std::vector<http::FieldError> localised(const app::Services& services, const http::Request& request,
-                                        std::vector<http::FieldError> errors) {
-  for (auto& error : errors) {
-    std::string key = "validation." + error.code;
-    std::string text = services.pages.text(request, key);
-    if (text != key) {
-      error.message = text;
-    }
-  }
-  return errors;
-}
-
 domain::AssociationInput associationInputFrom(const http::Request& request) {
   domain::AssociationInput input;
   input.slug = request.formValue("slug");
@@ -57,7 +45,7 @@ void associationForm(app::Services& services, http::Request& request, http::Resp
   values.set("place", input.place);
   values.set("charter", input.charter);
   data.set("values", values);
-  data.set("errors", themes::PageRenderer::fieldErrors(localised(services, request, errors)));
+  data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors)));
   data.set("action", view.action);
   data.set("cancel", view.cancel);
   data.set("slug_editable", boolean(view.slugEditable));
@@ -99,7 +87,7 @@ void membersPage(app::Services& services, http::Request& request, http::Response
   Data values{Data::type::object};
   values.set("email", errors.empty() ? std::string() : request.formValue("email"));
   data.set("values", values);
-  data.set("errors", themes::PageRenderer::fieldErrors(localised(services, request, errors)));
+  data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors)));
   markSaved(request, data);
   data.set("removed", boolean(request.queryValue("removed") == "1"));
   services.pages.page(request, response, "admin_members", data, view.titleKey, errors.empty() ? 200 : 422);

@@ -13,9 +13,6 @@
 /// admin pages render the same forms.
 namespace ruche::admin {
 
-/// Field errors with the catalogue text of their code ("validation.<code>").
-std::vector<http::FieldError> localised(const app::Services& services, const http::Request& request,
-                                        std::vector<http::FieldError> errors);
 
 /// The association form's fields as posted.
 domain::AssociationInput associationInputFrom(const http::Request& request);

@@ -53,7 +53,7 @@ void federationForm(app::Services& services, http::Request& request, http::Respo
   values.set("name", info.name);
   values.set("description", info.description);
   data.set("values", values);
-  data.set("errors", themes::PageRenderer::fieldErrors(localised(services, request, errors)));
+  data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors)));
   markSaved(request, data);
   services.pages.page(request, response, "admin_federation", data, "admin.federation.title",
                       errors.empty() ? 200 : 422);

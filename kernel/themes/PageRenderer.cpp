@@ -40,6 +40,24 @@ void PageRenderer::errorPage(http::Request& request, http::Response& response, c
   page(request, response, "error", data, key, error.status());
 }
 
+std::vector<http::FieldError> PageRenderer::localised(const http::Request& request,
+                                                      std::vector<http::FieldError> errors,
+                                                      const std::string& areaPrefix) const {
+  for (auto& error : errors) {
+    for (const std::string& key : {areaPrefix + error.code, "validation." + error.code}) {
+      if (key == error.code) {
+        continue;  // no area prefix given
+      }
+      std::string text = templates_.catalog().text(request.locale, key);
+      if (text != key) {
+        error.message = text;
+        break;
+      }
+    }
+  }
+  return errors;
+}
+
 Data PageRenderer::fieldErrors(const std::vector<http::FieldError>& errors) {
   Data result{Data::type::object};
   Data list{Data::type::list};

@@ -22,6 +22,12 @@ class PageRenderer {
   /// The themed error page (used by the pipeline for every HTML error).
   void errorPage(http::Request& request, http::Response& response, const http::HttpError& error) const;
 
+  /// Field errors with their messages in the visitor's language: the text of
+  /// "<areaPrefix><code>" if the area has one, else "validation.<code>", else
+  /// the English message.
+  std::vector<http::FieldError> localised(const http::Request& request, std::vector<http::FieldError> errors,
+                                          const std::string& areaPrefix = "") const;
+
   /// Field errors as Mustache data: {field_name: message} plus a list for the summary.
   static Data fieldErrors(const std::vector<http::FieldError>& errors);
 

@@ -64,21 +64,6 @@ Data stepsData(const app::Services& services, const http::Request& request, cons
   return list;
 }
 
-// Page errors: our own texts first, then the shared validation texts.
-std::vector<http::FieldError> localised(const app::Services& services, const http::Request& request,
-                                        std::vector<http::FieldError> errors) {
-  for (auto& error : errors) {
-    for (const std::string& key : {"applications.error." + error.code, "validation." + error.code}) {
-      std::string text = services.pages.text(request, key);
-      if (text != key) {
-        error.message = text;
-        break;
-      }
-    }
-  }
-  return errors;
-}
-
 // What a form page shows after a refused POST: field errors (422) or one
 // message about the state (409, 403).
 struct Outcome {
@@ -89,7 +74,8 @@ struct Outcome {
 
 void setOutcome(const app::Services& services, const http::Request& request, Data& data, const Outcome& outcome,
                 const std::vector<std::string>& keep) {
-  data.set("errors", themes::PageRenderer::fieldErrors(localised(services, request, outcome.errors)));
+  data.set("errors", themes::PageRenderer::fieldErrors(
+                                    services.pages.localised(request, outcome.errors, "applications.error.")));
   data.set("alert", outcome.alert);
   data.set("has_alert", flag(!outcome.alert.empty()));
   Data values{Data::type::object};

@@ -21,22 +21,9 @@ Data formWith(const http::Request& request, const std::vector<http::FieldError>&
   return data;
 }
 
-// Field errors shown on pages use the catalogue text of their code.
-std::vector<http::FieldError> localised(const app::Services& services, const http::Request& request,
-                                        std::vector<http::FieldError> errors) {
-  for (auto& error : errors) {
-    std::string key = "validation." + error.code;
-    std::string text = services.pages.text(request, key);
-    if (text != key) {
-      error.message = text;
-    }
-  }
-  return errors;
-}
-
 void signupPage(app::Services& services, http::Request& request, http::Response& response,
                 const std::vector<http::FieldError>& errors = {}) {
-  Data data = formWith(request, localised(services, request, errors), {"email", "display_name"});
+  Data data = formWith(request, services.pages.localised(request, errors), {"email", "display_name"});
   services.pages.page(request, response, "signup", data, "signup.title", errors.empty() ? 200 : 422);
 }
 
@@ -113,7 +100,7 @@ void registerAuthPages(http::Router& router, app::Services& services) {
     http::Validator v;
     v.email("email", request.formValue("email"));
     if (!v.ok()) {
-      Data data = formWith(request, localised(services, request, v.errors()), {"email"});
+      Data data = formWith(request, services.pages.localised(request, v.errors()), {"email"});
       data.set("has_token", Data::type::bool_false);
       services.pages.page(request, response, "reset", data, "reset.title", 422);
       return;
@@ -132,7 +119,7 @@ void registerAuthPages(http::Router& router, app::Services& services) {
       if (error.status() != 422) {
         throw;
       }
-      Data data = formWith(request, localised(services, request, error.fields()), {});
+      Data data = formWith(request, services.pages.localised(request, error.fields()), {});
       data.set("token", token);
       data.set("has_token", Data::type::bool_true);
       services.pages.page(request, response, "reset", data, "reset.title", 422);

@@ -180,7 +180,7 @@ void renderForm(app::Services& services, const http::Request& request, http::Res
   data.set("required_skills", checkboxes(skills, input.requiredSkills, "required_skills"));
   data.set("nice_skills", checkboxes(skills, input.niceSkills, "nice_skills"));
   data.set("causes", checkboxes(causes, input.causes, "causes"));
-  data.set("errors", themes::PageRenderer::fieldErrors(localised(services, request, errors)));
+  data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors)));
   data.set("manage_url", managePath(request));
   data.set("is_new", flag(missionId == 0));
   data.set("action", missionId == 0 ? managePath(request) + "/missions/new"

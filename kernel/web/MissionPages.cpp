@@ -141,7 +141,7 @@ void renderSearch(app::Services& services, const http::Request& request, http::R
     modes.push_back(item);
   }
   data.set("modes", modes);
-  data.set("errors", themes::PageRenderer::fieldErrors(localised(services, request, form.errors)));
+  data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, form.errors)));
   if (!form.errors.empty()) {
     data.set("searched", flag(false));
     services.pages.page(request, response, "missions_search", data, "missions.search.title", 422);

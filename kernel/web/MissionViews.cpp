@@ -92,18 +92,6 @@ Data missionData(const app::Services& services, const http::Request& request, co
   return data;
 }
 
-std::vector<http::FieldError> localised(const app::Services& services, const http::Request& request,
-                                        std::vector<http::FieldError> errors) {
-  for (auto& error : errors) {
-    std::string key = "validation." + error.code;
-    std::string text = services.pages.text(request, key);
-    if (text != key) {
-      error.message = text;
-    }
-  }
-  return errors;
-}
-
 std::string urlEncode(const std::string& value) {
   std::string out;
   Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]%\" <>", out);

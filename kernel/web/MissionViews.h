@@ -24,9 +24,6 @@ TermNames causeNames(app::Services& services, const std::string& locale);
 themes::Data missionData(const app::Services& services, const http::Request& request, const domain::Mission& mission,
                          const TermNames& skills, const TermNames& causes);
 
-/// Field errors with the catalogue text of their code ("validation.<code>").
-std::vector<http::FieldError> localised(const app::Services& services, const http::Request& request,
-                                        std::vector<http::FieldError> errors);
 
 /// Percent-encodes a query-string value.
 std::string urlEncode(const std::string& value);
