@@ -1,6 +1,7 @@
 #include "kernel/app/RouteTable.h"
 
 #include "kernel/admin/AdminPages.h"
+#include "kernel/api/ApiRoutes.h"
 #include "kernel/web/Registrations.h"
 
 namespace ruche::app {
@@ -15,6 +16,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerProfilePages,
       admin::registerAdminPages,
       web::registerApplicationPages,
+      api::registerApi,
   };
   return table;
 }

@@ -1,0 +1,132 @@
+#include <doctest/doctest.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <string>
+
+#include "tests/kernel/TestServer.h"
+
+using namespace ruche::testing;
+
+namespace {
+
+const std::set<std::string> kMethods = {"get", "put", "post", "delete", "patch", "head", "options"};
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+/// The {names} of a path pattern.
+std::set<std::string> pathParameters(const std::string& pattern) {
+  std::set<std::string> names;
+  std::size_t open = pattern.find('{');
+  while (open != std::string::npos) {
+    std::size_t close = pattern.find('}', open);
+    names.insert(pattern.substr(open + 1, close - open - 1));
+    open = pattern.find('{', close);
+  }
+  return names;
+}
+
+/// A parameter object, following one local $ref into components.
+Poco::JSON::Object::Ptr resolve(const Poco::JSON::Object::Ptr& document, Poco::JSON::Object::Ptr item) {
+  if (item->has("$ref")) {
+    std::string ref = item->getValue<std::string>("$ref");
+    const std::string prefix = "#/components/parameters/";
+    REQUIRE(ref.rfind(prefix, 0) == 0);
+    item = document->getObject("components")->getObject("parameters")->getObject(ref.substr(prefix.size()));
+    REQUIRE(item);
+  }
+  return item;
+}
+
+}  // namespace
+
+TEST_CASE("the served OpenAPI document describes exactly the routes under /api/v1") {
+  TestServer server(Backend::Sqlite);
+  auto response = server.client().get("/api/v1/openapi.json");
+  REQUIRE(response.status == 200);
+  CHECK(response.header("Content-Type").find("application/json") == 0);
+  Poco::JSON::Parser parser;
+  auto document = parser.parse(response.body).extract<Poco::JSON::Object::Ptr>();
+  CHECK(document->getValue<std::string>("openapi") == "3.0.3");
+  auto schemes = document->getObject("components")->getObject("securitySchemes");
+  REQUIRE(schemes);
+  CHECK(schemes->getObject("bearerAuth")->getValue<std::string>("scheme") == "bearer");
+  CHECK(document->getObject("components")->getObject("schemas")->has("Problem"));
+
+  std::set<std::string> routed;
+  for (const auto& route : server.app().router().routes()) {
+    if (route.pattern.rfind("/api/v1/", 0) == 0) {
+      routed.insert(lower(route.method) + " " + route.pattern);
+    }
+  }
+  REQUIRE(routed.size() >= 20);
+
+  std::set<std::string> documented;
+  auto paths = document->getObject("paths");
+  REQUIRE(paths);
+  std::vector<std::string> patterns;
+  paths->getNames(patterns);
+  for (const auto& pattern : patterns) {
+    auto item = paths->getObject(pattern);
+    std::vector<std::string> methods;
+    item->getNames(methods);
+    for (const auto& method : methods) {
+      if (kMethods.count(method) == 0) {
+        continue;
+      }
+      std::string key = method + " " + pattern;
+      documented.insert(key);
+      INFO(key);
+      auto operation = item->getObject(method);
+      REQUIRE(operation);
+      auto responses = operation->getObject("responses");
+      REQUIRE(responses);
+      CHECK(responses->size() > 0);
+      // Every {name} of the path is declared as a required path parameter.
+      std::set<std::string> declared;
+      if (auto parameters = operation->getArray("parameters")) {
+        for (std::size_t i = 0; i < parameters->size(); ++i) {
+          auto parameter = resolve(document, parameters->getObject(static_cast<unsigned>(i)));
+          if (parameter->getValue<std::string>("in") == "path") {
+            CHECK(parameter->getValue<bool>("required"));
+            declared.insert(parameter->getValue<std::string>("name"));
+          }
+        }
+      }
+      CHECK(declared == pathParameters(pattern));
+    }
+  }
+
+  for (const auto& route : routed) {
+    INFO("routed but not in openapi.json: " << route);
+    CHECK(documented.count(route) == 1);
+  }
+  for (const auto& operation : documented) {
+    INFO("in openapi.json but not routed: " << operation);
+    CHECK(routed.count(operation) == 1);
+  }
+}
+
+TEST_CASE("every API error is problem JSON as the document promises") {
+  TestServer server(Backend::Sqlite);
+  HttpClient http = server.client();
+  for (const std::string path : {"/api/v1/nothing-here", "/api/v1/me/profile", "/api/v1/missions/abc"}) {
+    auto response = http.get(path);
+    INFO(path);
+    CHECK(response.status >= 400);
+    CHECK(response.header("Content-Type") == "application/problem+json");
+    Poco::JSON::Parser parser;
+    auto problem = parser.parse(response.body).extract<Poco::JSON::Object::Ptr>();
+    CHECK(problem->getValue<int>("status") == response.status);
+    CHECK(problem->has("title"));
+  }
+}
