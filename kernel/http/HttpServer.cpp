@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -14,6 +15,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <limits>
@@ -117,11 +119,28 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     std::atomic<int>& counter_;
   };
 
+  // The socket's peer, or — when that peer is our reverse proxy — the last
+  // address it appended to X-Forwarded-For (earlier ones are the client's say).
+  std::string clientIp(const Poco::Net::HTTPServerRequest& in) const {
+    std::string peer = in.clientAddress().host().toString();
+    const auto& trusted = owner_.settings_.trustedProxies;
+    if (std::find(trusted.begin(), trusted.end(), peer) == trusted.end() || !in.has("X-Forwarded-For")) {
+      return peer;
+    }
+    std::string forwarded = in.get("X-Forwarded-For");
+    auto comma = forwarded.rfind(',');
+    std::string last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+    last.erase(0, last.find_first_not_of(' '));
+    last.erase(last.find_last_not_of(' ') + 1);
+    Poco::Net::IPAddress address;
+    return Poco::Net::IPAddress::tryParse(last, address) ? address.toString() : peer;
+  }
+
   // Fills `request`; on a request that must be refused, fills `response` and returns false.
   bool parse(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
     request.method = in.getMethod();
     request.target = in.getURI();
-    request.remoteIp = in.clientAddress().host().toString();
+    request.remoteIp = clientIp(in);
     try {
       Poco::URI uri(in.getURI());
       request.path = uri.getPath();
