@@ -111,7 +111,7 @@ MissionInput MissionTemplates::instantiate(const MissionTemplate& missionTemplat
   input.kind = missionTemplate.kind;
   input.mode = missionTemplate.mode;
   input.durationMinutes = missionTemplate.durationMinutes == 0 ? "" : std::to_string(missionTemplate.durationMinutes);
-  input.placesAvailable = "1";
+  input.placesAvailable = std::to_string(1);
   return input;
 }
 

@@ -75,7 +75,7 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     auto started = std::chrono::steady_clock::now();
-    ++owner_.inFlight_;
+    InFlight counted(owner_.inFlight_);
     Request request;
     Response response;
     std::string incomingId = in.get("X-Request-Id", "");
@@ -89,17 +89,34 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
       Poco::Logger::get("ruche.http").error("request failed before the pipeline: %s", std::string(e.what()));
       response.text("Internal Server Error\n", 500);
     }
-    write(in, out, request, response);
+    try {
+      write(in, out, request, response);
+    } catch (const std::exception& e) {
+      // The client went away mid-response: nothing more to tell it.
+      Poco::Logger::get("ruche.http").notice("response not delivered: %s", std::string(e.what()));
+    }
     auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     Poco::Logger::get("ruche.access")
         .information("%s \"%s %s\" %d %z %.1fms", request.remoteIp, in.getMethod(), in.getURI(), response.status,
                      response.body.size(), static_cast<double>(micros) / 1000.0);
     setCurrentRequestId("");
-    --owner_.inFlight_;
   }
 
  private:
+  // Counts a request as in flight for exactly as long as it is handled,
+  // even when writing the response throws.
+  class InFlight {
+   public:
+    explicit InFlight(std::atomic<int>& counter) : counter_(counter) { ++counter_; }
+    ~InFlight() { --counter_; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    std::atomic<int>& counter_;
+  };
+
   // Fills `request`; on a request that must be refused, fills `response` and returns false.
   bool parse(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
     request.method = in.getMethod();
@@ -244,6 +261,9 @@ void HttpServer::stop(std::chrono::milliseconds drain) {
   while (inFlight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // Nothing in flight any more: close idle keep-alive connections now rather
+  // than waiting for their timeout.
+  server_->stopAll(true);
   server_.reset();
   pool_->joinAll();
 }
