@@ -62,7 +62,8 @@ void templateForm(app::Services& services, http::Request& request, http::Respons
   data.set("values", values);
   data.set("kinds", radios(services, request, "kind", kKinds, input.kind));
   data.set("modes", radios(services, request, "mode", kModes, input.mode));
-  data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors, "templates.validation.")));
+  data.set("errors",
+           themes::PageRenderer::fieldErrors(services.pages.localised(request, errors, "templates.validation.")));
   data.set("is_new", boolean(id == 0));
   data.set("action", id == 0 ? "/admin/templates/new" : "/admin/templates/" + std::to_string(id) + "/edit");
   markSaved(request, data);

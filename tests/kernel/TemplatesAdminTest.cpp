@@ -127,8 +127,9 @@ TEST_CASE("a federation admin adds a skill that then appears in the missions sea
       auto admin = server.signedIn("admin@example.org", kPassword);
       long long before = countRows(server, "skills");
 
-      auto added = admin.postFormWithCsrf("/admin/skills", "/admin/skills",
-                                          {{"slug", "sign-language"}, {"name_fr", "Langue des signes"}, {"name_en", "Sign language"}});
+      auto added = admin.postFormWithCsrf(
+          "/admin/skills", "/admin/skills",
+          {{"slug", "sign-language"}, {"name_fr", "Langue des signes"}, {"name_en", "Sign language"}});
       REQUIRE(added.status == 303);
       CHECK(added.header("location") == "/admin/skills?done=added");
       auto page = admin.followRedirect(added);
@@ -141,8 +142,9 @@ TEST_CASE("a federation admin adds a skill that then appears in the missions sea
       CHECK(contains(search.body, "Langue des signes"));
 
       SUBCASE("a taken slug is refused with 422 and nothing is written") {
-        auto duplicate = admin.postFormWithCsrf("/admin/skills", "/admin/skills",
-                                                {{"slug", "sign-language"}, {"name_fr", "Secourisme"}, {"name_en", "Rescue"}});
+        auto duplicate = admin.postFormWithCsrf(
+            "/admin/skills", "/admin/skills",
+            {{"slug", "sign-language"}, {"name_fr", "Secourisme"}, {"name_en", "Rescue"}});
         CHECK(duplicate.status == 422);
         CHECK(contains(duplicate.body, "id=\"slug-error\""));
         CHECK(contains(duplicate.body, "value=\"Secourisme\""));
@@ -163,7 +165,8 @@ TEST_CASE("a federation admin adds a skill that then appears in the missions sea
           *session << "SELECT id FROM skills WHERE slug = 'sign-language'", soci::into(id);
         }
         std::string path = "/admin/skills/" + std::to_string(id);
-        auto renamed = admin.postFormWithCsrf(path, "/admin/skills", {{"name_fr", "Secourisme"}, {"name_en", "Sign language"}});
+        auto renamed =
+            admin.postFormWithCsrf(path, "/admin/skills", {{"name_fr", "Secourisme"}, {"name_en", "Sign language"}});
         REQUIRE(renamed.status == 303);
         CHECK(contains(admin.followRedirect(renamed).body, "Secourisme"));
         auto invalid = admin.postFormWithCsrf(path, "/admin/skills", {{"name_fr", ""}, {"name_en", "Sign language"}});
