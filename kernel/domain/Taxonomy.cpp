@@ -1,5 +1,7 @@
 #include "kernel/domain/Taxonomy.h"
 
+#include "kernel/domain/Missions.h"
+
 #include "kernel/http/Validator.h"
 
 namespace ruche::domain {
@@ -79,6 +81,7 @@ long long addTerm(storage::Database& db, const std::string& table, const TermInp
     sql << "INSERT INTO " + table + " (slug, name_fr, name_en) VALUES (:s, :fr, :en) RETURNING id", soci::use(slug),
         soci::use(nameFr), soci::use(nameEn), soci::into(id);
   });
+  Missions::touch();  // search forms list the terms: cached pages are stale
   return id;
 }
 
@@ -98,6 +101,7 @@ bool renameTerm(storage::Database& db, const std::string& table, long long id, c
           soci::use(nameEn), soci::use(id);
     }
   });
+  Missions::touch();
   return found;
 }
 
