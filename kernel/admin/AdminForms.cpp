@@ -10,7 +10,9 @@ using themes::Data;
 
 const std::vector<std::string> kRoles = {"admin", "coordinator", "volunteer"};
 
-Data boolean(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data boolean(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 }  // namespace
 

@@ -13,17 +13,16 @@
 /// admin pages render the same forms.
 namespace ruche::admin {
 
-
 /// The association form's fields as posted.
 domain::AssociationInput associationInputFrom(const http::Request& request);
 
 /// Where the association form posts and what it shows.
 struct AssociationFormView {
-  std::string action;       ///< URL the form posts to
-  std::string cancel;       ///< URL of the "back" link
-  std::string titleKey;     ///< catalogue key of the page title
-  bool slugEditable = true; ///< association admins see the slug but cannot change it
-  std::string fixedSlug;    ///< shown when the slug is not editable
+  std::string action;        ///< URL the form posts to
+  std::string cancel;        ///< URL of the "back" link
+  std::string titleKey;      ///< catalogue key of the page title
+  bool slugEditable = true;  ///< association admins see the slug but cannot change it
+  std::string fixedSlug;     ///< shown when the slug is not editable
 };
 
 /// Renders the association form with values from `input` and `errors` (422 if any).
@@ -33,8 +32,8 @@ void associationForm(app::Services& services, http::Request& request, http::Resp
 
 /// Where the members page links and posts.
 struct MembersView {
-  std::string base;      ///< e.g. /admin/associations/<slug>/members
-  std::string back;      ///< link back to the association's page in this panel
+  std::string base;  ///< e.g. /admin/associations/<slug>/members
+  std::string back;  ///< link back to the association's page in this panel
   std::string titleKey;
 };
 

@@ -75,7 +75,9 @@ void associationList(app::Services& services, http::Request& request, http::Resp
   services.pages.page(request, response, "admin_associations", data, "admin.associations.title");
 }
 
-AssociationFormView newView() { return {"/admin/associations/new", "/admin/associations", "admin.new.title", true, ""}; }
+AssociationFormView newView() {
+  return {"/admin/associations/new", "/admin/associations", "admin.new.title", true, ""};
+}
 
 AssociationFormView editView(const std::string& slug) {
   return {"/admin/associations/" + slug + "/edit", "/admin/associations", "admin.edit.title", true, ""};
@@ -96,9 +98,8 @@ void registerAdminPages(http::Router& router, app::Services& services) {
 
 void registerFederationAdminPages(http::Router& router, app::Services& services) {
   const auto& guards = services.guards;
-  router.get("/admin", guards.federationAdmin(), [&services](http::Request& request, http::Response& response) {
-    dashboard(services, request, response);
-  });
+  router.get("/admin", guards.federationAdmin(),
+             [&services](http::Request& request, http::Response& response) { dashboard(services, request, response); });
 
   router.get("/admin/federation", guards.federationAdmin(),
              [&services](http::Request& request, http::Response& response) {
@@ -119,10 +120,9 @@ void registerFederationAdminPages(http::Router& router, app::Services& services)
                 response.redirect("/admin/federation?saved=1");
               });
 
-  router.get("/admin/associations", guards.federationAdmin(),
-             [&services](http::Request& request, http::Response& response) {
-               associationList(services, request, response);
-             });
+  router.get(
+      "/admin/associations", guards.federationAdmin(),
+      [&services](http::Request& request, http::Response& response) { associationList(services, request, response); });
 
   router.get("/admin/associations/new", guards.federationAdmin(),
              [&services](http::Request& request, http::Response& response) {
@@ -162,8 +162,7 @@ void registerFederationAdminPages(http::Router& router, app::Services& services)
                   return;
                 }
                 auto saved = domain::Associations(services.db).byId(association.id);
-                response.redirect("/admin/associations/" + (saved ? saved->slug : association.slug) +
-                                  "/edit?saved=1");
+                response.redirect("/admin/associations/" + (saved ? saved->slug : association.slug) + "/edit?saved=1");
               });
 
   router.get("/admin/associations/{slug}/members", guards.federationAdmin(),
@@ -180,8 +179,7 @@ void registerFederationAdminPages(http::Router& router, app::Services& services)
                   if (error.status() != 422) {
                     throw;
                   }
-                  membersPage(services, request, response, association, membersView(association.slug),
-                              error.fields());
+                  membersPage(services, request, response, association, membersView(association.slug), error.fields());
                   return;
                 }
                 response.redirect(membersView(association.slug).base + "?saved=1");

@@ -33,8 +33,7 @@ void registerAssociationAdminPages(http::Router& router, app::Services& services
   router.get("/a/{slug}/manage/settings", guard, [&services](http::Request& request, http::Response& response) {
     auto a = current(services, request);
     associationForm(services, request, response, settingsView(a),
-                    {a.slug, a.name, a.description, a.logoUrl, a.contactEmail, a.contactPhone, a.place, a.charter},
-                    {});
+                    {a.slug, a.name, a.description, a.logoUrl, a.contactEmail, a.contactPhone, a.place, a.charter}, {});
   });
   router.post("/a/{slug}/manage/settings", guard, [&services](http::Request& request, http::Response& response) {
     auto a = current(services, request);

@@ -22,7 +22,9 @@ struct TermList {
 const TermList kSkills{"/admin/skills", "skills", domain::skillEntries, domain::addSkill, domain::renameSkill};
 const TermList kCauses{"/admin/causes", "causes", domain::causeEntries, domain::addCause, domain::renameCause};
 
-Data boolean(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data boolean(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 domain::TermInput inputFrom(const http::Request& request) {
   return {request.formValue("slug"), request.formValue("name_fr"), request.formValue("name_en")};

@@ -12,7 +12,9 @@ using themes::Data;
 const std::vector<std::string> kKinds = {"micro", "regular", "event"};
 const std::vector<std::string> kModes = {"remote", "onsite", "hybrid"};
 
-Data boolean(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data boolean(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 /// The template id of the path; 404 when it is not a number or names no template.
 domain::MissionTemplate templateOrNotFound(app::Services& services, const http::Request& request) {
@@ -95,10 +97,9 @@ void templateList(app::Services& services, http::Request& request, http::Respons
 
 void registerTemplatePages(http::Router& router, app::Services& services) {
   const auto& guards = services.guards;
-  router.get("/admin/templates", guards.federationAdmin(),
-             [&services](http::Request& request, http::Response& response) {
-               templateList(services, request, response);
-             });
+  router.get(
+      "/admin/templates", guards.federationAdmin(),
+      [&services](http::Request& request, http::Response& response) { templateList(services, request, response); });
 
   router.get("/admin/templates/new", guards.federationAdmin(),
              [&services](http::Request& request, http::Response& response) {

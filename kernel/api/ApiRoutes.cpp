@@ -6,9 +6,8 @@
 namespace ruche::api {
 
 void registerApi(http::Router& router, app::Services& services) {
-  router.get("/api/v1/openapi.json", services.guards.anyone(), [](http::Request&, http::Response& response) {
-    response.json(openApiDocument());
-  });
+  router.get("/api/v1/openapi.json", services.guards.anyone(),
+             [](http::Request&, http::Response& response) { response.json(openApiDocument()); });
   registerAssociationsApi(router, services);
   registerMissionsApi(router, services);
   registerProfileApi(router, services);

@@ -102,16 +102,14 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                auto all = domain::Applications(services.db).ofAccount(request.visitor.accountId);
                auto items = slice(all, page.offset(), page.perPage,
                                   [](const domain::Application& a) { return applicationJson(a, false); });
-               writePage(response, request, services.settings.baseUrl, items, page,
-                         static_cast<long long>(all.size()));
+               writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));
              });
 
-  router.get("/api/v1/me/applications/{id}", guards.signedIn(),
-             [&services](http::Request& request, http::Response& response) {
-               auto application =
-                   domain::Applications(services.db).ownedBy(pathId(request, "id"), request.visitor.accountId);
-               writeJson(response, detailJson(services, application, false));
-             });
+  router.get(
+      "/api/v1/me/applications/{id}", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
+        auto application = domain::Applications(services.db).ownedBy(pathId(request, "id"), request.visitor.accountId);
+        writeJson(response, detailJson(services, application, false));
+      });
 
   router.post("/api/v1/me/applications/{id}/charter", guards.signedIn(),
               [&services](http::Request& request, http::Response& response) {
@@ -150,8 +148,7 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                }
                auto items = slice(all, page.offset(), page.perPage,
                                   [](const domain::Application& a) { return applicationJson(a, true); });
-               writePage(response, request, services.settings.baseUrl, items, page,
-                         static_cast<long long>(all.size()));
+               writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));
              });
 
   router.get("/api/v1/associations/{slug}/applications/{id}", coordinator,
@@ -184,8 +181,8 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                 }
                 r.check();
                 applications.transition(id, request.association->id, request.visitor.accountId, to, referent, note);
-                writeJson(response, detailJson(services, applications.inAssociation(id, request.association->id),
-                                               true));
+                writeJson(response,
+                          detailJson(services, applications.inAssociation(id, request.association->id), true));
               });
 }
 

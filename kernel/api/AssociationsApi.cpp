@@ -33,8 +33,7 @@ void registerAssociationsApi(http::Router& router, app::Services& services) {
     // A federation has tens of associations, not thousands: slice in memory.
     std::vector<domain::Association> all = domain::Associations(services.db).list();
     Poco::JSON::Array::Ptr items = newArray();
-    for (long long i = page.offset(); i < static_cast<long long>(all.size()) && i < page.offset() + page.perPage;
-         ++i) {
+    for (long long i = page.offset(); i < static_cast<long long>(all.size()) && i < page.offset() + page.perPage; ++i) {
       items->add(associationJson(all[static_cast<std::size_t>(i)]));
     }
     writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));

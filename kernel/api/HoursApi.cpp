@@ -74,8 +74,7 @@ void registerHoursApi(http::Router& router, app::Services& services) {
                auto all = domain::Hours(services.db).pendingOfAssociation(request.association->id);
                auto items = slice(all, page.offset(), page.perPage,
                                   [](const domain::HoursEntry& entry) { return hoursJson(entry, true); });
-               writePage(response, request, services.settings.baseUrl, items, page,
-                         static_cast<long long>(all.size()));
+               writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));
              });
 
   for (const auto& [action, validate] :
@@ -83,8 +82,7 @@ void registerHoursApi(http::Router& router, app::Services& services) {
     router.post("/api/v1/associations/{slug}/hours/{id}/" + action, coordinator,
                 [&services, validate = validate](http::Request& request, http::Response& response) {
                   long long id = pathId(request, "id");
-                  domain::Hours(services.db)
-                      .decide(id, request.association->id, request.visitor.accountId, validate);
+                  domain::Hours(services.db).decide(id, request.association->id, request.visitor.accountId, validate);
                   Poco::JSON::Object::Ptr o = newObject();
                   o->set("id", id);
                   o->set("status", validate ? "validated" : "rejected");

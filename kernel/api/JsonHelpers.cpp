@@ -58,7 +58,9 @@ void JsonReader::checkKnown() {
   }
 }
 
-bool JsonReader::has(const std::string& name) const { return object_->has(name); }
+bool JsonReader::has(const std::string& name) const {
+  return object_->has(name);
+}
 
 void JsonReader::add(const std::string& name, const std::string& message) {
   errors_->push_back({field(name), message, "type"});
@@ -168,9 +170,13 @@ http::HttpError pointerShaped(const http::HttpError& error) {
   return out;
 }
 
-Poco::JSON::Object::Ptr newObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Poco::JSON::Object::Ptr newObject() {
+  return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 
-Poco::JSON::Array::Ptr newArray() { return new Poco::JSON::Array; }
+Poco::JSON::Array::Ptr newArray() {
+  return new Poco::JSON::Array;
+}
 
 std::string toJson(const Poco::JSON::Object::Ptr& value) {
   std::ostringstream out;

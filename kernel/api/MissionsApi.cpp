@@ -63,10 +63,22 @@ domain::MissionQuery readQuery(app::Services& services, const http::Request& req
   return query;
 }
 
-const std::set<std::string> kMissionMembers = {
-    "title",     "description",      "kind",           "mode",    "place",     "starts_on",
-    "ends_on",   "schedule",         "duration_minutes", "places_available", "referent_account_id",
-    "required_skills", "nice_skills", "causes",        "languages", "publish"};
+const std::set<std::string> kMissionMembers = {"title",
+                                               "description",
+                                               "kind",
+                                               "mode",
+                                               "place",
+                                               "starts_on",
+                                               "ends_on",
+                                               "schedule",
+                                               "duration_minutes",
+                                               "places_available",
+                                               "referent_account_id",
+                                               "required_skills",
+                                               "nice_skills",
+                                               "causes",
+                                               "languages",
+                                               "publish"};
 
 /// The form-shaped input of a stored mission, so a PATCH can overlay it.
 domain::MissionInput inputOf(const domain::Mission& m) {
@@ -225,8 +237,7 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
                     i < static_cast<long long>(all.size()) && i < page.offset() + page.perPage; ++i) {
                  items->add(missionJson(all[static_cast<std::size_t>(i)]));
                }
-               writePage(response, request, services.settings.baseUrl, items, page,
-                         static_cast<long long>(all.size()));
+               writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));
              });
 
   router.post("/api/v1/associations/{slug}/missions", coordinator,

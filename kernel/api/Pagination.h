@@ -14,7 +14,7 @@ struct PageRequest {
   static constexpr int kDefaultPerPage = 20;
   static constexpr int kMaxPerPage = 100;
 
-  int page = 1;      ///< 1-based
+  int page = 1;                   ///< 1-based
   int perPage = kDefaultPerPage;  ///< 1..100
 
   long long offset() const { return static_cast<long long>(page - 1) * perPage; }

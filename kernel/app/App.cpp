@@ -12,7 +12,9 @@
 
 namespace ruche::app {
 
-std::vector<storage::ModuleMigrations> App::allMigrations() { return {domain::kernelMigrations()}; }
+std::vector<storage::ModuleMigrations> App::allMigrations() {
+  return {domain::kernelMigrations()};
+}
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
   std::filesystem::create_directories(settings_.dataDir);
@@ -25,8 +27,8 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
   accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
   guards_ = std::make_unique<auth::Guards>(*db_);
-  services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
-                                                  *sessions_, *apiTokens_, *guards_});
+  services_ = std::make_unique<Services>(
+      Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_, *sessions_, *apiTokens_, *guards_});
   registerRoutes();
 
   bool https = settings_.secureCookies();
@@ -42,7 +44,9 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   });
 }
 
-App::~App() { stop(); }
+App::~App() {
+  stop();
+}
 
 void App::registerRoutes() {
   for (const auto& registerModule : routeTable()) {

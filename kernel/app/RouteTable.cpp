@@ -8,15 +8,9 @@ namespace ruche::app {
 
 const std::vector<RouteRegistration>& routeTable() {
   static const std::vector<RouteRegistration> table = {
-      web::registerSystemRoutes,
-      web::registerHomePages,
-      web::registerAuthPages,
-      web::registerMissionPages,
-      web::registerManagePages,
-      web::registerProfilePages,
-      admin::registerAdminPages,
-      web::registerApplicationPages,
-      api::registerApi,
+      web::registerSystemRoutes, web::registerHomePages,        web::registerAuthPages,
+      web::registerMissionPages, web::registerManagePages,      web::registerProfilePages,
+      admin::registerAdminPages, web::registerApplicationPages, api::registerApi,
   };
   return table;
 }

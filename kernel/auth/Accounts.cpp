@@ -122,8 +122,8 @@ bool Accounts::verifyEmail(const std::string& token) {
     auto accountId = consumeToken(sql, token, "verify");
     if (accountId) {
       long long now = storage::nowSeconds();
-      sql << "UPDATE accounts SET email_verified_at = :t WHERE id = :id AND email_verified_at IS NULL",
-          soci::use(now), soci::use(*accountId);
+      sql << "UPDATE accounts SET email_verified_at = :t WHERE id = :id AND email_verified_at IS NULL", soci::use(now),
+          soci::use(*accountId);
       ok = true;
     }
   });

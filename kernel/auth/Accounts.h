@@ -33,8 +33,7 @@ class Accounts {
 
   /// For the CLI and the demo: no mail, optionally verified, optional admin.
   /// `passwordHash` lets the demo reuse one hash for many accounts.
-  long long create(const NewAccount& input, bool verified, bool federationAdmin,
-                   const std::string& passwordHash = "");
+  long long create(const NewAccount& input, bool verified, bool federationAdmin, const std::string& passwordHash = "");
 
   /// Consumes a verification token; false if unknown, used or expired.
   bool verifyEmail(const std::string& token);
@@ -46,8 +45,7 @@ class Accounts {
   void resetPassword(const std::string& token, const std::string& newPassword);
 
   /// The account id on success. Throws 429 (with Retry-After) when throttled.
-  std::optional<long long> authenticate(const std::string& email, const std::string& password,
-                                        const std::string& ip);
+  std::optional<long long> authenticate(const std::string& email, const std::string& password, const std::string& ip);
 
   std::optional<long long> findByEmail(const std::string& email);
 

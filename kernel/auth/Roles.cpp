@@ -78,8 +78,7 @@ http::Guard Guards::association(Role role) const {
             storage::Database::Session session(*db);
             auto actual = roleIn(*session, request.visitor.accountId, request.association->id);
             if (!actual || static_cast<int>(*actual) < static_cast<int>(role)) {
-              throw http::forbidden("You need the " + roleName(role) + " role in " + request.association->name +
-                                    ".");
+              throw http::forbidden("You need the " + roleName(role) + " role in " + request.association->name + ".");
             }
           }};
 }

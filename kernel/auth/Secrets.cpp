@@ -30,8 +30,8 @@ std::string randomToken(std::size_t bytes) {
 std::string hashToken(const std::string& token) {
   ensureSodium();
   unsigned char digest[32];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()), token.size(),
-                     nullptr, 0);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
+                     0);
   char hex[65];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return std::string(hex, 64);

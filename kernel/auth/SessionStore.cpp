@@ -52,8 +52,8 @@ std::optional<SessionInfo> SessionStore::load(const std::string& token) {
   long long expires = 0;
   long long lastSeen = 0;
   std::string csrf;
-  sql << "SELECT account_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE token_hash = :h",
-      soci::use(hash), soci::into(accountId), soci::into(csrf), soci::into(expires), soci::into(lastSeen);
+  sql << "SELECT account_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE token_hash = :h", soci::use(hash),
+      soci::into(accountId), soci::into(csrf), soci::into(expires), soci::into(lastSeen);
   long long now = storage::nowSeconds();
   if (!sql.got_data() || expires < now) {
     return std::nullopt;

@@ -14,9 +14,9 @@ namespace ruche::cli {
 /// `ruche COMMAND [SUBCOMMAND] [ARGS] [--option value] [--flag]`, parsed.
 struct CommandLine {
   std::string command;
-  std::vector<std::string> args;              ///< positional, after the command
-  std::map<std::string, std::string> options; ///< --name value / --name=value
-  std::set<std::string> flags;                ///< --name without a value
+  std::vector<std::string> args;               ///< positional, after the command
+  std::map<std::string, std::string> options;  ///< --name value / --name=value
+  std::set<std::string> flags;                 ///< --name without a value
   bool help = false;
 
   std::optional<std::string> option(const std::string& name) const;

@@ -1,10 +1,9 @@
 // `ruche demo`: a federation to try Ruche in one command. First run fills the
 // data folder; later runs reuse it and print the same login.
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sys/stat.h>
 
 #include "kernel/app/App.h"
 #include "kernel/auth/Secrets.h"
@@ -88,8 +87,7 @@ int runDemo(const CommandLine& line) {
               << "  Admin login:    " << kDemoAdminEmail << "\n"
               << "  Admin password: " << password << "\n"
               << "  Every demo account (e.g. camille.martin@demo.ruche.local, coordinator\n"
-              << "  karim.benali@demo.ruche.local) uses the same password. Stop with Ctrl+C."
-              << std::endl;
+              << "  karim.benali@demo.ruche.local) uses the same password. Stop with Ctrl+C." << std::endl;
   });
 }
 

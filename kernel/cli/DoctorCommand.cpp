@@ -1,11 +1,10 @@
 // `ruche doctor`: checks an installation and prints one line per check, so a
 // federation admin sees at once what is wrong and where.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <unistd.h>
 
 #include "kernel/app/App.h"
 #include "kernel/cli/Commands.h"
@@ -72,11 +71,11 @@ void checkDatabase(Report& report, const config::Settings& settings) {
     for (const auto& status : storage::Migrator(*db).status(app::App::allMigrations())) {
       std::string versions = "version " + std::to_string(status.applied) + " of " + std::to_string(status.known);
       if (status.applied > status.known) {
-        report.fail("migrations", status.module + ": " + versions +
-                                      ": the database is newer than this binary (upgrade ruche)");
+        report.fail("migrations",
+                    status.module + ": " + versions + ": the database is newer than this binary (upgrade ruche)");
       } else if (status.applied < status.known) {
-        report.warn("migrations", status.module + ": " + versions +
-                                      ": pending (applied by `ruche migrate` or at start-up)");
+        report.warn("migrations",
+                    status.module + ": " + versions + ": pending (applied by `ruche migrate` or at start-up)");
       } else {
         report.ok("migrations", status.module + ": " + versions + ", up to date");
       }

@@ -21,8 +21,7 @@ int runMigrate(const CommandLine& line) {
     return 0;
   }
   int ran = migrator.migrate(modules);
-  std::cout << "applied " << ran << " migration" << (ran == 1 ? "" : "s") << " to " << db->target().describe()
-            << "\n";
+  std::cout << "applied " << ran << " migration" << (ran == 1 ? "" : "s") << " to " << db->target().describe() << "\n";
   return 0;
 }
 

@@ -11,9 +11,8 @@ int runServe(const CommandLine& line) {
   setUpLogging(settings.logLevel);
   blockStopSignals();
   app::App app(settings);
-  return serveUntilStopped(app, settings, [](const std::string& url) {
-    std::cout << "Ruche is running at " << url << std::endl;
-  });
+  return serveUntilStopped(app, settings,
+                           [](const std::string& url) { std::cout << "Ruche is running at " << url << std::endl; });
 }
 
 }  // namespace ruche::cli

@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
   using namespace ruche::cli;
   CommandLine line;
   try {
-    line = parseCommandLine(argc, argv, {"config", "data", "listen", "email", "name", "password", "role", "slug",
-                                         "org", "description"});
+    line = parseCommandLine(
+        argc, argv, {"config", "data", "listen", "email", "name", "password", "role", "slug", "org", "description"});
   } catch (const UsageError& e) {
     std::cerr << "ruche: " << e.what() << "\n";
     return 2;

@@ -1,5 +1,7 @@
 #include "kernel/config/SettingsLoader.h"
 
+#include <Poco/Net/IPAddress.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -7,8 +9,6 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
-
-#include <Poco/Net/IPAddress.h>
 
 #include "kernel/config/ConfigError.h"
 
@@ -41,8 +41,7 @@ int parseInt(const std::string& key, const std::string& value, int min, int max)
     throw ConfigError(key, "expected a whole number, got \"" + value + "\"");
   }
   if (result < min || result > max) {
-    throw ConfigError(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                               ", got " + value);
+    throw ConfigError(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + value);
   }
   return result;
 }

@@ -26,10 +26,9 @@ std::vector<Application> selectApplications(soci::session& sql, const std::strin
       (sql.prepare << std::string(kSelectApplication) + whereAndOrder, soci::use(param), soci::into(row.id),
        soci::into(row.missionId), soci::into(row.missionTitle), soci::into(row.associationId),
        soci::into(row.associationSlug), soci::into(row.associationName), soci::into(row.charter),
-       soci::into(row.accountId), soci::into(row.volunteerName), soci::into(row.volunteerEmail),
-       soci::into(row.status), soci::into(row.motivation), soci::into(row.referentAccountId),
-       soci::into(row.referentName), soci::into(row.charterSignedAt), soci::into(row.createdAt),
-       soci::into(row.updatedAt));
+       soci::into(row.accountId), soci::into(row.volunteerName), soci::into(row.volunteerEmail), soci::into(row.status),
+       soci::into(row.motivation), soci::into(row.referentAccountId), soci::into(row.referentName),
+       soci::into(row.charterSignedAt), soci::into(row.createdAt), soci::into(row.updatedAt));
   st.execute();
   while (st.fetch()) {
     result.push_back(row);
@@ -37,7 +36,9 @@ std::vector<Application> selectApplications(soci::session& sql, const std::strin
   return result;
 }
 
-http::HttpError conflict(const std::string& detail) { return http::HttpError(409, "Conflict", detail); }
+http::HttpError conflict(const std::string& detail) {
+  return http::HttpError(409, "Conflict", detail);
+}
 
 bool isMember(soci::session& sql, long long accountId, long long associationId) {
   long long count = 0;
@@ -49,15 +50,14 @@ bool isMember(soci::session& sql, long long accountId, long long associationId) 
 }  // namespace
 
 const std::vector<std::string>& applicationSteps() {
-  static const std::vector<std::string> steps = {"applied",        "interview_scheduled", "charter_signed",
-                                                 "training_done", "active",              "completed"};
+  static const std::vector<std::string> steps = {
+      "applied", "interview_scheduled", "charter_signed", "training_done", "active", "completed"};
   return steps;
 }
 
 const std::vector<std::string>& applicationStatuses() {
-  static const std::vector<std::string> statuses = {"applied", "interview_scheduled", "charter_signed",
-                                                    "training_done", "active", "completed", "withdrawn",
-                                                    "declined"};
+  static const std::vector<std::string> statuses = {"applied", "interview_scheduled", "charter_signed", "training_done",
+                                                    "active",  "completed",           "withdrawn",      "declined"};
   return statuses;
 }
 
@@ -175,8 +175,7 @@ std::optional<long long> Applications::existing(long long missionId, long long a
 
 std::vector<Application> Applications::ofAccount(long long accountId) {
   storage::Database::Session session(db_);
-  return selectApplications(*session, "WHERE ap.account_id = :p ORDER BY ap.created_at DESC, ap.id DESC",
-                            accountId);
+  return selectApplications(*session, "WHERE ap.account_id = :p ORDER BY ap.created_at DESC, ap.id DESC", accountId);
 }
 
 std::vector<Application> Applications::ofAssociation(long long associationId) {
@@ -194,8 +193,8 @@ std::vector<ApplicationEvent> Applications::history(long long applicationId) {
                            "COALESCE(a.display_name, ''), e.note, e.at FROM application_events e "
                            "LEFT JOIN accounts a ON a.id = e.actor_account_id "
                            "WHERE e.application_id = :i ORDER BY e.at, e.id",
-       soci::use(applicationId), soci::into(row.fromStatus), soci::into(row.toStatus),
-       soci::into(row.actorAccountId), soci::into(row.actorName), soci::into(row.note), soci::into(row.at));
+       soci::use(applicationId), soci::into(row.fromStatus), soci::into(row.toStatus), soci::into(row.actorAccountId),
+       soci::into(row.actorName), soci::into(row.note), soci::into(row.at));
   st.execute();
   while (st.fetch()) {
     events.push_back(row);

@@ -17,7 +17,7 @@ struct Application {
   long long associationId = 0;
   std::string associationSlug;
   std::string associationName;
-  std::string charter;  ///< the association's charter, signed at charter_signed
+  std::string charter;      ///< the association's charter, signed at charter_signed
   long long accountId = 0;  ///< 0 once the account is deleted
   std::string volunteerName;
   std::string volunteerEmail;

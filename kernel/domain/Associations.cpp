@@ -63,9 +63,8 @@ long long Associations::create(const AssociationInput& input) {
     requireFreeSlug(sql, a.slug, 0);
     sql << "INSERT INTO associations (slug, name, description, logo_url, contact_email, contact_phone, place, "
            "charter, created_at) VALUES (:slug, :name, :d, :l, :e, :p, :pl, :c, :t) RETURNING id",
-        soci::use(a.slug), soci::use(a.name), soci::use(a.description), soci::use(a.logoUrl),
-        soci::use(a.contactEmail), soci::use(a.contactPhone), soci::use(a.place), soci::use(a.charter),
-        soci::use(now), soci::into(id);
+        soci::use(a.slug), soci::use(a.name), soci::use(a.description), soci::use(a.logoUrl), soci::use(a.contactEmail),
+        soci::use(a.contactPhone), soci::use(a.place), soci::use(a.charter), soci::use(now), soci::into(id);
   });
   return id;
 }
@@ -81,9 +80,8 @@ void Associations::update(long long id, const AssociationInput& input) {
     requireFreeSlug(sql, a.slug, id);
     sql << "UPDATE associations SET slug = :slug, name = :name, description = :d, logo_url = :l, "
            "contact_email = :e, contact_phone = :p, place = :pl, charter = :c WHERE id = :id",
-        soci::use(a.slug), soci::use(a.name), soci::use(a.description), soci::use(a.logoUrl),
-        soci::use(a.contactEmail), soci::use(a.contactPhone), soci::use(a.place), soci::use(a.charter),
-        soci::use(id);
+        soci::use(a.slug), soci::use(a.name), soci::use(a.description), soci::use(a.logoUrl), soci::use(a.contactEmail),
+        soci::use(a.contactPhone), soci::use(a.place), soci::use(a.charter), soci::use(id);
   });
 }
 

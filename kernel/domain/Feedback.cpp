@@ -52,8 +52,8 @@ std::vector<FeedbackEntry> Feedback::ofApplication(long long applicationId) {
                            "f.rating, f.comment, f.created_at FROM feedback f "
                            "LEFT JOIN accounts a ON a.id = f.author_account_id "
                            "WHERE f.application_id = :i ORDER BY f.id",
-       soci::use(applicationId), soci::into(row.direction), soci::into(row.authorAccountId),
-       soci::into(row.authorName), soci::into(row.rating), soci::into(row.comment), soci::into(row.createdAt));
+       soci::use(applicationId), soci::into(row.direction), soci::into(row.authorAccountId), soci::into(row.authorName),
+       soci::into(row.rating), soci::into(row.comment), soci::into(row.createdAt));
   st.execute();
   while (st.fetch()) {
     result.push_back(row);

@@ -43,8 +43,8 @@ std::string latestToday() {
   return text;
 }
 
-long long Hours::log(long long applicationId, long long accountId, const std::string& day,
-                     const std::string& minutes, const std::string& note) {
+long long Hours::log(long long applicationId, long long accountId, const std::string& day, const std::string& minutes,
+                     const std::string& note) {
   http::Validator v;
   std::string d = v.date("day", day, true);
   if (v.ok() && d > latestToday()) {

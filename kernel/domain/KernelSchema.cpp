@@ -255,7 +255,8 @@ INSERT INTO causes (slug, name_fr, name_en) VALUES
 }  // namespace
 
 const storage::ModuleMigrations& kernelMigrations() {
-  static const storage::ModuleMigrations migrations{"kernel", {{1, "initial schema", kInitialSchema}, {2, "starting skills and causes", kStartingLists}}};
+  static const storage::ModuleMigrations migrations{
+      "kernel", {{1, "initial schema", kInitialSchema}, {2, "starting skills and causes", kStartingLists}}};
   return migrations;
 }
 

@@ -164,13 +164,12 @@ void writeChildren(soci::session& sql, long long missionId, const CleanMission& 
     }
   }
   for (long long cause : m.causeIds) {
-    sql << "INSERT INTO mission_causes (mission_id, cause_id) VALUES (:m, :c)", soci::use(missionId),
-        soci::use(cause);
+    sql << "INSERT INTO mission_causes (mission_id, cause_id) VALUES (:m, :c)", soci::use(missionId), soci::use(cause);
   }
   for (const auto& language : m.languages) {
     int requiredFlag = language.required ? 1 : 0;
-    sql << "INSERT INTO mission_languages (mission_id, language, required) VALUES (:m, :l, :r)",
-        soci::use(missionId), soci::use(language.language), soci::use(requiredFlag);
+    sql << "INSERT INTO mission_languages (mission_id, language, required) VALUES (:m, :l, :r)", soci::use(missionId),
+        soci::use(language.language), soci::use(requiredFlag);
   }
 }
 
@@ -292,14 +291,16 @@ void loadDetails(soci::session& sql, std::vector<Mission>& missions) {
     }
   };
   run("SELECT ms.mission_id, s.slug, ms.required FROM mission_skills ms JOIN skills s ON s.id = ms.skill_id "
-      "WHERE ms.mission_id IN (" + list + ") ORDER BY s.slug",
+      "WHERE ms.mission_id IN (" +
+          list + ") ORDER BY s.slug",
       [&](long long id, const std::string& slug, int required) {
         if (Mission* m = find(id)) {
           (required != 0 ? m->requiredSkills : m->niceSkills).push_back(slug);
         }
       });
   run("SELECT mc.mission_id, c.slug, 0 FROM mission_causes mc JOIN causes c ON c.id = mc.cause_id "
-      "WHERE mc.mission_id IN (" + list + ") ORDER BY c.slug",
+      "WHERE mc.mission_id IN (" +
+          list + ") ORDER BY c.slug",
       [&](long long id, const std::string& slug, int) {
         if (Mission* m = find(id)) {
           m->causes.push_back(slug);
@@ -347,10 +348,10 @@ long long Missions::create(long long associationId, long long createdBy, const M
            "schedule, duration_minutes, places_available, referent_account_id, status, created_by, created_at, "
            "updated_at) VALUES (:assoc, :title, :descr, :kind, :mode, :place, :starts, :ends, :sched, :dur, "
            ":places, :ref, :status, :by, :created, :updated) RETURNING id",
-        soci::use(associationId), soci::use(m.title), soci::use(m.description), soci::use(m.kind),
-        soci::use(m.mode), soci::use(m.place), soci::use(m.startsOn), soci::use(m.endsOn), soci::use(m.schedule),
-        soci::use(m.durationMinutes), soci::use(m.placesAvailable), soci::use(referent, referentInd),
-        soci::use(status), soci::use(creator, creatorInd), soci::use(now), soci::use(now), soci::into(id);
+        soci::use(associationId), soci::use(m.title), soci::use(m.description), soci::use(m.kind), soci::use(m.mode),
+        soci::use(m.place), soci::use(m.startsOn), soci::use(m.endsOn), soci::use(m.schedule),
+        soci::use(m.durationMinutes), soci::use(m.placesAvailable), soci::use(referent, referentInd), soci::use(status),
+        soci::use(creator, creatorInd), soci::use(now), soci::use(now), soci::into(id);
     writeChildren(sql, id, m);
   });
   ++missionsGeneration;
@@ -424,13 +425,15 @@ MissionPage Missions::search(const MissionQuery& query) {
     params.push_back(containsPattern(query.text));
   }
   if (!query.skill.empty()) {
-    where += " AND EXISTS (SELECT 1 FROM mission_skills ms JOIN skills s ON s.id = ms.skill_id "
-             "WHERE ms.mission_id = m.id AND s.slug = :skill)";
+    where +=
+        " AND EXISTS (SELECT 1 FROM mission_skills ms JOIN skills s ON s.id = ms.skill_id "
+        "WHERE ms.mission_id = m.id AND s.slug = :skill)";
     params.push_back(query.skill);
   }
   if (!query.cause.empty()) {
-    where += " AND EXISTS (SELECT 1 FROM mission_causes mc JOIN causes c ON c.id = mc.cause_id "
-             "WHERE mc.mission_id = m.id AND c.slug = :cause)";
+    where +=
+        " AND EXISTS (SELECT 1 FROM mission_causes mc JOIN causes c ON c.id = mc.cause_id "
+        "WHERE mc.mission_id = m.id AND c.slug = :cause)";
     params.push_back(query.cause);
   }
   if (!query.association.empty()) {
@@ -468,7 +471,8 @@ MissionPage Missions::search(const MissionQuery& query) {
   // Dated missions first, soonest first; undated ones after; id breaks ties.
   std::string text = std::string("SELECT ") + kColumns + kFrom + where +
                      " ORDER BY CASE WHEN m.starts_on = '' THEN 1 ELSE 0 END, m.starts_on, m.id"
-                     " LIMIT " + std::to_string(page.perPage) + " OFFSET " + std::to_string(offset);
+                     " LIMIT " +
+                     std::to_string(page.perPage) + " OFFSET " + std::to_string(offset);
   page.missions = selectMissions(*session, text, params);
   loadDetails(*session, page.missions);
   return page;
@@ -483,8 +487,12 @@ std::vector<Mission> Missions::ofAssociation(long long associationId) {
   return missions;
 }
 
-unsigned long long Missions::generation() { return missionsGeneration.load(); }
+unsigned long long Missions::generation() {
+  return missionsGeneration.load();
+}
 
-void Missions::touch() { ++missionsGeneration; }
+void Missions::touch() {
+  ++missionsGeneration;
+}
 
 }  // namespace ruche::domain

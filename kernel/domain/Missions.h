@@ -22,19 +22,19 @@ struct Mission {
   std::string associationName;
   std::string title;
   std::string description;
-  std::string kind;    ///< micro | regular | event
-  std::string mode;    ///< remote | onsite | hybrid
+  std::string kind;  ///< micro | regular | event
+  std::string mode;  ///< remote | onsite | hybrid
   std::string place;
   std::string startsOn;  ///< YYYY-MM-DD or ""
   std::string endsOn;    ///< YYYY-MM-DD or ""
   std::string schedule;  ///< free text, e.g. "mardis 18h-20h"
   int durationMinutes = 0;
   int placesAvailable = 1;
-  long long referentAccountId = 0;  ///< 0: none
-  std::string status;  ///< draft | published | closed
-  std::vector<std::string> requiredSkills;   ///< skill slugs
-  std::vector<std::string> niceSkills;       ///< skill slugs
-  std::vector<std::string> causes;           ///< cause slugs
+  long long referentAccountId = 0;          ///< 0: none
+  std::string status;                       ///< draft | published | closed
+  std::vector<std::string> requiredSkills;  ///< skill slugs
+  std::vector<std::string> niceSkills;      ///< skill slugs
+  std::vector<std::string> causes;          ///< cause slugs
   std::vector<MissionLanguage> languages;
   long long createdAt = 0;
   long long updatedAt = 0;
@@ -65,15 +65,15 @@ struct MissionInput {
 /// Search filters of /missions and GET /api/v1/missions. Only published
 /// missions are found.
 struct MissionQuery {
-  std::string text;           ///< words in title or description
-  std::string skill;          ///< skill slug
-  std::string cause;          ///< cause slug
-  std::string association;    ///< association slug
-  std::string mode;           ///< remote | onsite | hybrid, "" = any
-  bool remoteOnly = false;    ///< remote or hybrid
-  std::string from;           ///< starts on or after (YYYY-MM-DD), or no date
-  int page = 1;               ///< 1-based
-  int perPage = 20;           ///< 1..100
+  std::string text;         ///< words in title or description
+  std::string skill;        ///< skill slug
+  std::string cause;        ///< cause slug
+  std::string association;  ///< association slug
+  std::string mode;         ///< remote | onsite | hybrid, "" = any
+  bool remoteOnly = false;  ///< remote or hybrid
+  std::string from;         ///< starts on or after (YYYY-MM-DD), or no date
+  int page = 1;             ///< 1-based
+  int perPage = 20;         ///< 1..100
 };
 
 struct MissionPage {

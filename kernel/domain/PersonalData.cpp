@@ -17,7 +17,9 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-Object::Ptr newObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Object::Ptr newObject() {
+  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 
 std::string isoTime(long long epochSeconds) {
   return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(epochSeconds)),
@@ -134,14 +136,14 @@ Array::Ptr applicationsJson(soci::session& sql, long long accountId) {
   std::vector<Row> rows;
   {
     Row row;
-    soci::statement st = (sql.prepare << "SELECT ap.id, mi.title, a.name, ap.status, ap.motivation, ap.created_at, "
-                                         "ap.updated_at FROM applications ap "
-                                         "JOIN missions mi ON mi.id = ap.mission_id "
-                                         "JOIN associations a ON a.id = mi.association_id "
-                                         "WHERE ap.account_id = :a ORDER BY ap.created_at, ap.id",
-                          soci::use(accountId), soci::into(row.id), soci::into(row.mission),
-                          soci::into(row.association), soci::into(row.status), soci::into(row.motivation),
-                          soci::into(row.created), soci::into(row.updated));
+    soci::statement st =
+        (sql.prepare << "SELECT ap.id, mi.title, a.name, ap.status, ap.motivation, ap.created_at, "
+                        "ap.updated_at FROM applications ap "
+                        "JOIN missions mi ON mi.id = ap.mission_id "
+                        "JOIN associations a ON a.id = mi.association_id "
+                        "WHERE ap.account_id = :a ORDER BY ap.created_at, ap.id",
+         soci::use(accountId), soci::into(row.id), soci::into(row.mission), soci::into(row.association),
+         soci::into(row.status), soci::into(row.motivation), soci::into(row.created), soci::into(row.updated));
     st.execute();
     while (st.fetch()) {
       rows.push_back(row);
@@ -216,10 +218,11 @@ Array::Ptr feedbackJson(soci::session& sql, long long accountId, bool given) {
   long long created = 0;
   std::string mission;
   std::string association;
-  std::string query = "SELECT f.rating, f.comment, f.created_at, mi.title, a.name FROM feedback f "
-                      "JOIN applications ap ON ap.id = f.application_id "
-                      "JOIN missions mi ON mi.id = ap.mission_id "
-                      "JOIN associations a ON a.id = mi.association_id ";
+  std::string query =
+      "SELECT f.rating, f.comment, f.created_at, mi.title, a.name FROM feedback f "
+      "JOIN applications ap ON ap.id = f.application_id "
+      "JOIN missions mi ON mi.id = ap.mission_id "
+      "JOIN associations a ON a.id = mi.association_id ";
   query += given ? "WHERE f.author_account_id = :a " : "WHERE ap.account_id = :a AND f.direction = 'from_association' ";
   query += "ORDER BY f.created_at, f.id";
   soci::statement st = (sql.prepare << query, soci::use(accountId), soci::into(rating), soci::into(comment),
@@ -247,8 +250,8 @@ Array::Ptr tokensJson(soci::session& sql, long long accountId) {
   soci::indicator revokedInd = soci::i_ok;
   soci::statement st = (sql.prepare << "SELECT name, created_at, last_used_at, revoked_at FROM api_tokens "
                                        "WHERE account_id = :a ORDER BY id",
-                        soci::use(accountId), soci::into(name), soci::into(created),
-                        soci::into(lastUsed, lastUsedInd), soci::into(revoked, revokedInd));
+                        soci::use(accountId), soci::into(name), soci::into(created), soci::into(lastUsed, lastUsedInd),
+                        soci::into(revoked, revokedInd));
   st.execute();
   while (st.fetch()) {
     Object::Ptr item = newObject();
@@ -302,8 +305,8 @@ void PersonalData::deleteAccount(long long accountId) {
       throw http::notFound("No such account.");
     }
     // What only described the person goes.
-    for (const char* table : {"profiles", "profile_skills", "profile_causes", "profile_languages",
-                              "availability_slots", "memberships", "sessions", "api_tokens", "email_tokens"}) {
+    for (const char* table : {"profiles", "profile_skills", "profile_causes", "profile_languages", "availability_slots",
+                              "memberships", "sessions", "api_tokens", "email_tokens"}) {
       sql << std::string("DELETE FROM ") + table + " WHERE account_id = :a", soci::use(accountId);
     }
     // Open applications are withdrawn, with a trace in their history.
@@ -323,8 +326,7 @@ void PersonalData::deleteAccount(long long accountId) {
     sql << "UPDATE hours SET account_id = NULL, note = '' WHERE account_id = :a", soci::use(accountId);
     sql << "UPDATE feedback SET author_account_id = NULL, comment = '' WHERE author_account_id = :a",
         soci::use(accountId);
-    sql << "UPDATE application_events SET actor_account_id = NULL WHERE actor_account_id = :a",
-        soci::use(accountId);
+    sql << "UPDATE application_events SET actor_account_id = NULL WHERE actor_account_id = :a", soci::use(accountId);
     sql << "UPDATE applications SET referent_account_id = NULL WHERE referent_account_id = :a", soci::use(accountId);
     sql << "UPDATE missions SET referent_account_id = NULL WHERE referent_account_id = :a", soci::use(accountId);
     sql << "UPDATE missions SET created_by = NULL WHERE created_by = :a", soci::use(accountId);

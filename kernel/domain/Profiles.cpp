@@ -21,7 +21,9 @@ std::string trimmed(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
-bool blank(const std::string& s) { return trimmed(s).empty(); }
+bool blank(const std::string& s) {
+  return trimmed(s).empty();
+}
 
 // Slugs as typed, trimmed, without blanks or repeats, order kept.
 std::vector<std::string> distinctSlugs(const std::vector<std::string>& input) {
@@ -117,8 +119,7 @@ Checked validate(soci::session& sql, const ProfileInput& input) {
       continue;
     }
     if (++slotRows > Profiles::kMaxSlots) {
-      v.add("availability", "too_many",
-            "must list at most " + std::to_string(Profiles::kMaxSlots) + " time slots");
+      v.add("availability", "too_many", "must list at most " + std::to_string(Profiles::kMaxSlots) + " time slots");
       break;
     }
     auto weekday = v.integer(Profiles::rowField("availability", i, "weekday"), row.weekday, 0, 6);
@@ -237,10 +238,10 @@ void Profiles::save(long long accountId, const ProfileInput& input) {
   const Profile& p = c.profile;
   long long now = storage::nowSeconds();
   db_.transaction([&](soci::session& sql) {
-    soci::statement account = (sql.prepare << "UPDATE accounts SET display_name = :n, locale = :l, timezone = :z "
-                                              "WHERE id = :a AND deleted_at IS NULL",
-                               soci::use(p.displayName), soci::use(p.locale), soci::use(p.timezone),
-                               soci::use(accountId));
+    soci::statement account =
+        (sql.prepare << "UPDATE accounts SET display_name = :n, locale = :l, timezone = :z "
+                        "WHERE id = :a AND deleted_at IS NULL",
+         soci::use(p.displayName), soci::use(p.locale), soci::use(p.timezone), soci::use(accountId));
     account.execute(true);
     if (account.get_affected_rows() == 0) {
       throw http::notFound("No such account.");

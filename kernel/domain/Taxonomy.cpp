@@ -1,7 +1,6 @@
 #include "kernel/domain/Taxonomy.h"
 
 #include "kernel/domain/Missions.h"
-
 #include "kernel/http/Validator.h"
 
 namespace ruche::domain {
@@ -49,9 +48,9 @@ std::vector<std::string> unknownOf(soci::session& sql, const std::string& table,
 std::vector<TermEntry> entriesOf(soci::session& sql, const std::string& table) {
   std::vector<TermEntry> entries;
   TermEntry entry;
-  soci::statement st = (sql.prepare << "SELECT id, slug, name_fr, name_en FROM " + table + " ORDER BY name_fr, id",
-                        soci::into(entry.id), soci::into(entry.slug), soci::into(entry.nameFr),
-                        soci::into(entry.nameEn));
+  soci::statement st =
+      (sql.prepare << "SELECT id, slug, name_fr, name_en FROM " + table + " ORDER BY name_fr, id", soci::into(entry.id),
+       soci::into(entry.slug), soci::into(entry.nameFr), soci::into(entry.nameEn));
   st.execute();
   while (st.fetch()) {
     entries.push_back(entry);
@@ -107,10 +106,18 @@ bool renameTerm(storage::Database& db, const std::string& table, long long id, c
 
 }  // namespace
 
-std::vector<TermEntry> skillEntries(soci::session& sql) { return entriesOf(sql, "skills"); }
-std::vector<TermEntry> causeEntries(soci::session& sql) { return entriesOf(sql, "causes"); }
-long long addSkill(storage::Database& db, const TermInput& input) { return addTerm(db, "skills", input); }
-long long addCause(storage::Database& db, const TermInput& input) { return addTerm(db, "causes", input); }
+std::vector<TermEntry> skillEntries(soci::session& sql) {
+  return entriesOf(sql, "skills");
+}
+std::vector<TermEntry> causeEntries(soci::session& sql) {
+  return entriesOf(sql, "causes");
+}
+long long addSkill(storage::Database& db, const TermInput& input) {
+  return addTerm(db, "skills", input);
+}
+long long addCause(storage::Database& db, const TermInput& input) {
+  return addTerm(db, "causes", input);
+}
 bool renameSkill(storage::Database& db, long long id, const TermInput& input) {
   return renameTerm(db, "skills", id, input);
 }
@@ -118,8 +125,12 @@ bool renameCause(storage::Database& db, long long id, const TermInput& input) {
   return renameTerm(db, "causes", id, input);
 }
 
-std::vector<Term> listSkills(soci::session& sql, const std::string& locale) { return listTerms(sql, "skills", locale); }
-std::vector<Term> listCauses(soci::session& sql, const std::string& locale) { return listTerms(sql, "causes", locale); }
+std::vector<Term> listSkills(soci::session& sql, const std::string& locale) {
+  return listTerms(sql, "skills", locale);
+}
+std::vector<Term> listCauses(soci::session& sql, const std::string& locale) {
+  return listTerms(sql, "causes", locale);
+}
 std::vector<long long> skillIds(soci::session& sql, const std::vector<std::string>& slugs) {
   return idsOf(sql, "skills", slugs);
 }

@@ -37,7 +37,7 @@ struct TermEntry {
 
 /// What a federation admin types to add or rename an entry.
 struct TermInput {
-  std::string slug;    ///< ignored by rename: the slug is in search URLs and the API
+  std::string slug;  ///< ignored by rename: the slug is in search URLs and the API
   std::string nameFr;
   std::string nameEn;
 };

@@ -19,7 +19,10 @@ struct FieldError {
 class HttpError : public std::runtime_error {
  public:
   HttpError(int status, std::string title, std::string detail = {}, std::vector<FieldError> fields = {})
-      : std::runtime_error(title), status_(status), title_(std::move(title)), detail_(std::move(detail)),
+      : std::runtime_error(title),
+        status_(status),
+        title_(std::move(title)),
+        detail_(std::move(detail)),
         fields_(std::move(fields)) {}
 
   int status() const { return status_; }
@@ -36,9 +39,15 @@ class HttpError : public std::runtime_error {
   std::vector<FieldError> fields_;
 };
 
-inline HttpError notFound(const std::string& detail = {}) { return HttpError(404, "Not Found", detail); }
-inline HttpError forbidden(const std::string& detail = {}) { return HttpError(403, "Forbidden", detail); }
-inline HttpError badRequest(const std::string& detail) { return HttpError(400, "Bad Request", detail); }
+inline HttpError notFound(const std::string& detail = {}) {
+  return HttpError(404, "Not Found", detail);
+}
+inline HttpError forbidden(const std::string& detail = {}) {
+  return HttpError(403, "Forbidden", detail);
+}
+inline HttpError badRequest(const std::string& detail) {
+  return HttpError(400, "Bad Request", detail);
+}
 inline HttpError unprocessable(std::vector<FieldError> fields) {
   return HttpError(422, "Unprocessable Content", "Some fields are invalid.", std::move(fields));
 }

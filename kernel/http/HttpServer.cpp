@@ -172,9 +172,9 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
       if (static_cast<std::size_t>(in.getContentLength64()) <= 4 * limit) {
         in.stream().ignore(std::numeric_limits<std::streamsize>::max());
       }
-      owner_.pipeline_.renderError(request, response,
-                                   HttpError(413, "Content Too Large",
-                                             "The request body is larger than " + std::to_string(limit) + " bytes."));
+      owner_.pipeline_.renderError(
+          request, response,
+          HttpError(413, "Content Too Large", "The request body is larger than " + std::to_string(limit) + " bytes."));
       return false;
     }
     if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
@@ -184,7 +184,8 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
         request.body.append(buffer, static_cast<std::size_t>(stream.gcount()));
         if (request.body.size() > limit) {
           response.closeConnection = true;
-          owner_.pipeline_.renderError(request, response, HttpError(413, "Content Too Large", "The request body is too large."));
+          owner_.pipeline_.renderError(request, response,
+                                       HttpError(413, "Content Too Large", "The request body is too large."));
           return false;
         }
       }
@@ -249,8 +250,8 @@ void HttpServer::start() {
     socket.bind(address, true);
     socket.listen(settings_.backlog);
   } catch (const Poco::Exception& e) {
-    throw std::runtime_error("cannot listen on " + settings_.listenHost + ":" +
-                             std::to_string(settings_.listenPort) + ": " + e.displayText());
+    throw std::runtime_error("cannot listen on " + settings_.listenHost + ":" + std::to_string(settings_.listenPort) +
+                             ": " + e.displayText());
   }
   port_ = socket.address().port();
 

@@ -46,8 +46,8 @@ void Pipeline::handle(Request& request, Response& response) const {
     renderError(request, response, error);
   } catch (const std::exception& e) {
     // Log the cause with the request id; the client gets no internals.
-    Poco::Logger::get("ruche.http").error("unhandled error on %s %s: %s", request.method, request.path,
-                                          std::string(e.what()));
+    Poco::Logger::get("ruche.http")
+        .error("unhandled error on %s %s: %s", request.method, request.path, std::string(e.what()));
     renderError(request, response, HttpError(500, "Internal Server Error", "Something went wrong on our side."));
   }
   for (std::size_t i = middlewares_.size(); i-- > 0;) {

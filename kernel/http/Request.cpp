@@ -33,11 +33,21 @@ std::string decodeComponent(std::string text) {
 
 }  // namespace
 
-std::string Request::queryValue(const std::string& name) const { return firstOf(query, name); }
-std::string Request::formValue(const std::string& name) const { return firstOf(form, name); }
-std::string Request::header(const std::string& lowerName) const { return lookup(headers, lowerName); }
-std::string Request::cookie(const std::string& name) const { return lookup(cookies, name); }
-std::string Request::param(const std::string& name) const { return lookup(pathParams, name); }
+std::string Request::queryValue(const std::string& name) const {
+  return firstOf(query, name);
+}
+std::string Request::formValue(const std::string& name) const {
+  return firstOf(form, name);
+}
+std::string Request::header(const std::string& lowerName) const {
+  return lookup(headers, lowerName);
+}
+std::string Request::cookie(const std::string& name) const {
+  return lookup(cookies, name);
+}
+std::string Request::param(const std::string& name) const {
+  return lookup(pathParams, name);
+}
 
 std::vector<std::string> Request::formValues(const std::string& name) const {
   auto it = form.find(name);

@@ -33,7 +33,7 @@ class Request {
   std::string target;  ///< path and query as sent, for redirects back
   std::map<std::string, std::vector<std::string>> query;
   std::map<std::string, std::vector<std::string>> form;  ///< urlencoded body
-  std::map<std::string, std::string> headers;           ///< lower-case names
+  std::map<std::string, std::string> headers;            ///< lower-case names
   std::map<std::string, std::string> cookies;
   std::map<std::string, std::string> pathParams;
   std::string body;

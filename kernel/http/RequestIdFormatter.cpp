@@ -7,8 +7,12 @@ namespace {
 thread_local std::string currentId;
 }  // namespace
 
-void setCurrentRequestId(const std::string& id) { currentId = id; }
-const std::string& currentRequestId() { return currentId; }
+void setCurrentRequestId(const std::string& id) {
+  currentId = id;
+}
+const std::string& currentRequestId() {
+  return currentId;
+}
 
 RequestIdFormatter::RequestIdFormatter(const std::string& pattern) : inner_(new Poco::PatternFormatter(pattern)) {}
 

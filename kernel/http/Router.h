@@ -40,10 +40,10 @@ class Router {
 
   /// The outcome of matching one request.
   struct Match {
-    const Handler* handler = nullptr;        ///< null: no route for this method
+    const Handler* handler = nullptr;  ///< null: no route for this method
     const Guard* guard = nullptr;
     std::map<std::string, std::string> params;
-    std::vector<std::string> allowed;        ///< methods the path accepts (for 405)
+    std::vector<std::string> allowed;  ///< methods the path accepts (for 405)
   };
 
   /// HEAD matches GET routes. An empty `allowed` with no handler means 404.

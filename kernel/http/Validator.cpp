@@ -77,8 +77,8 @@ std::string Validator::email(const std::string& field, const std::string& value)
   std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   auto at = e.find('@');
   bool shape = e.size() >= 3 && e.size() <= 254 && at != std::string::npos && at > 0 &&
-               e.find('@', at + 1) == std::string::npos && e.find('.', at) != std::string::npos &&
-               e.back() != '.' && e.find_first_of(" \t\r\n<>()[],;:\"\\") == std::string::npos;
+               e.find('@', at + 1) == std::string::npos && e.find('.', at) != std::string::npos && e.back() != '.' &&
+               e.find_first_of(" \t\r\n<>()[],;:\"\\") == std::string::npos;
   if (e.empty()) {
     add(field, "required", "is required");
   } else if (!shape) {
@@ -160,9 +160,9 @@ std::string Validator::date(const std::string& field, const std::string& value, 
 
 std::string Validator::timeZone(const std::string& field, const std::string& value) {
   std::string t = trim(value);
-  bool shape = !t.empty() && t.size() < 64 && t.find("..") == std::string::npos && t[0] != '/' &&
-               t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") ==
-                   std::string::npos;
+  bool shape =
+      !t.empty() && t.size() < 64 && t.find("..") == std::string::npos && t[0] != '/' &&
+      t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") == std::string::npos;
   if (!shape || !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + t)) {
     add(field, "timezone", "must be a time zone such as Europe/Paris");
   }

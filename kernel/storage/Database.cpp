@@ -109,8 +109,7 @@ void Database::transaction(const std::function<void(soci::session&)>& work) {
 }
 
 long long nowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace ruche::storage

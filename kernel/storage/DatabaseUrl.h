@@ -12,7 +12,7 @@ enum class Backend { Sqlite, Postgres };
 struct ConnectionTarget {
   Backend backend = Backend::Sqlite;
   std::string sociConnectString;
-  std::string sqlitePath;  ///< only for SQLite
+  std::string sqlitePath;        ///< only for SQLite
   std::string describe() const;  ///< for logs: never includes the password
 };
 

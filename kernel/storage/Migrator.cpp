@@ -15,7 +15,8 @@ void replaceAll(std::string& text, const std::string& from, const std::string& t
 
 std::vector<std::string> Migrator::statementsFor(const std::string& sql, Backend backend) {
   std::string text = sql;
-  replaceAll(text, "{{id}}", backend == Backend::Sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
+  replaceAll(text, "{{id}}",
+             backend == Backend::Sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
   replaceAll(text, "{{blob}}", backend == Backend::Sqlite ? "BLOB" : "BYTEA");
   std::vector<std::string> statements;
   std::string current;

@@ -27,8 +27,7 @@ struct ParsedCache {
 
 }  // namespace
 
-Templates::Templates(const std::string& themesDir, const std::string& themeName)
-    : generation_(nextGeneration++) {
+Templates::Templates(const std::string& themesDir, const std::string& themeName) : generation_(nextGeneration++) {
   std::filesystem::path root = std::filesystem::path(themesDir) / themeName;
   std::filesystem::path folder = root / "templates";
   if (!std::filesystem::is_directory(folder)) {

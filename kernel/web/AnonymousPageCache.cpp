@@ -43,9 +43,8 @@ void AnonymousPageCache::evictLocked(Clock::time_point now) {
     }
   }
   while (slots_.size() >= capacity_) {
-    auto oldest = std::min_element(slots_.begin(), slots_.end(), [](const auto& a, const auto& b) {
-      return a.second.storedAt < b.second.storedAt;
-    });
+    auto oldest = std::min_element(slots_.begin(), slots_.end(),
+                                   [](const auto& a, const auto& b) { return a.second.storedAt < b.second.storedAt; });
     slots_.erase(oldest);
   }
 }

@@ -14,7 +14,9 @@ namespace {
 
 using themes::Data;
 
-Data flag(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data flag(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 // A numeric path segment, or 404: /me/applications/abc names nothing.
 long long pathId(const http::Request& request, const std::string& name) {
@@ -74,8 +76,8 @@ struct Outcome {
 
 void setOutcome(const app::Services& services, const http::Request& request, Data& data, const Outcome& outcome,
                 const std::vector<std::string>& keep) {
-  data.set("errors", themes::PageRenderer::fieldErrors(
-                                    services.pages.localised(request, outcome.errors, "applications.error.")));
+  data.set("errors",
+           themes::PageRenderer::fieldErrors(services.pages.localised(request, outcome.errors, "applications.error.")));
   data.set("alert", outcome.alert);
   data.set("has_alert", flag(!outcome.alert.empty()));
   Data values{Data::type::object};
@@ -86,8 +88,8 @@ void setOutcome(const app::Services& services, const http::Request& request, Dat
   }
   data.set("values", values);
   // A fixed set of "done" notices after post/redirect/get.
-  static const std::vector<std::string> notices = {"applied",   "charter", "withdrawn", "hours",
-                                                   "feedback",  "moved",   "validated", "rejected"};
+  static const std::vector<std::string> notices = {"applied",  "charter", "withdrawn", "hours",
+                                                   "feedback", "moved",   "validated", "rejected"};
   std::string done = request.queryValue("done");
   bool known = std::find(notices.begin(), notices.end(), done) != notices.end();
   data.set("notice", known ? services.pages.text(request, "applications.done." + done) : std::string());
@@ -98,14 +100,10 @@ void setOutcome(const app::Services& services, const http::Request& request, Dat
 // show the catalogue text for the ones it knows.
 std::string conflictText(const app::Services& services, const http::Request& request, const std::string& detail) {
   static const std::vector<std::pair<std::string, std::string>> known = {
-      {"You have already applied", "already_applied"},
-      {"This mission no longer takes", "mission_closed"},
-      {"This application changed meanwhile", "changed"},
-      {"The charter is signed", "charter"},
-      {"This application is already closed", "closed"},
-      {"Hours are logged once", "hours_not_active"},
-      {"These hours were already", "hours_decided"},
-      {"Feedback is given once", "feedback_not_completed"},
+      {"You have already applied", "already_applied"},       {"This mission no longer takes", "mission_closed"},
+      {"This application changed meanwhile", "changed"},     {"The charter is signed", "charter"},
+      {"This application is already closed", "closed"},      {"Hours are logged once", "hours_not_active"},
+      {"These hours were already", "hours_decided"},         {"Feedback is given once", "feedback_not_completed"},
       {"This feedback was already given", "feedback_given"},
   };
   for (const auto& [prefix, code] : known) {
@@ -278,13 +276,14 @@ void myApplicationPage(app::Services& services, http::Request& request, http::Re
   feedbackData(services, request, data, domain::Feedback(services.db).ofApplication(id), "from_volunteer");
   data.set("can_feedback", flag(a.status == "completed"));
   setOutcome(services, request, data, outcome, {"reason", "day", "minutes", "note", "rating", "comment"});
-  services.pages.page(request, response, "my_applications_detail", data, "applications.mine.title",
-                      outcome.status);
+  services.pages.page(request, response, "my_applications_detail", data, "applications.mine.title", outcome.status);
 }
 
 // ---- coordinator pages ----------------------------------------------------
 
-std::string manageBase(const http::Request& request) { return "/a/" + request.association->slug + "/manage"; }
+std::string manageBase(const http::Request& request) {
+  return "/a/" + request.association->slug + "/manage";
+}
 
 Data membersData(app::Services& services, long long associationId, long long selected) {
   Data list{Data::type::list};
@@ -403,10 +402,9 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
     data.set("has_applications", flag(!mine.empty()));
     services.pages.page(request, response, "my_applications", data, "applications.mine.title");
   });
-  router.get("/me/applications/{id}", guards.signedIn(),
-             [&services](http::Request& request, http::Response& response) {
-               myApplicationPage(services, request, response, {});
-             });
+  router.get("/me/applications/{id}", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
+    myApplicationPage(services, request, response, {});
+  });
   auto mineAction = [&services](const std::string& done, std::function<void(http::Request&, long long)> action) {
     return [&services, done, action](http::Request& request, http::Response& response) {
       long long id = pathId(request, "id");
@@ -474,8 +472,7 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
              [&services](http::Request& request, http::Response& response) {
                managedApplicationPage(services, request, response, {});
              });
-  auto managedAction = [&services](const std::string& done,
-                                   std::function<void(http::Request&, long long)> action) {
+  auto managedAction = [&services](const std::string& done, std::function<void(http::Request&, long long)> action) {
     return [&services, done, action](http::Request& request, http::Response& response) {
       long long id = pathId(request, "id");
       formAction(
@@ -514,19 +511,18 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
     hoursPage(services, request, response, {});
   });
   for (const bool validate : {true, false}) {
-    router.post(std::string("/a/{slug}/manage/hours/{id}/") + (validate ? "validate" : "reject"), coordinator,
-                [&services, validate](http::Request& request, http::Response& response) {
-                  long long id = pathId(request, "id");
-                  formAction(
-                      services, request,
-                      [&] {
-                        domain::Hours(services.db)
-                            .decide(id, request.association->id, request.visitor.accountId, validate);
-                        response.redirect(manageBase(request) + "/hours?done=" +
-                                          (validate ? "validated" : "rejected"));
-                      },
-                      [&](const Outcome& outcome) { hoursPage(services, request, response, outcome); });
-                });
+    router.post(
+        std::string("/a/{slug}/manage/hours/{id}/") + (validate ? "validate" : "reject"), coordinator,
+        [&services, validate](http::Request& request, http::Response& response) {
+          long long id = pathId(request, "id");
+          formAction(
+              services, request,
+              [&] {
+                domain::Hours(services.db).decide(id, request.association->id, request.visitor.accountId, validate);
+                response.redirect(manageBase(request) + "/hours?done=" + (validate ? "validated" : "rejected"));
+              },
+              [&](const Outcome& outcome) { hoursPage(services, request, response, outcome); });
+        });
   }
 }
 

@@ -30,7 +30,8 @@ void signupPage(app::Services& services, http::Request& request, http::Response&
 void loginPage(app::Services& services, http::Request& request, http::Response& response, bool failed,
                int status = 200) {
   Data data = formWith(request, {}, {"email"});
-  data.set("next", safeNext(request.formValue("next").empty() ? request.queryValue("next") : request.formValue("next")));
+  data.set("next",
+           safeNext(request.formValue("next").empty() ? request.queryValue("next") : request.formValue("next")));
   data.set("failed", failed ? Data::type::bool_true : Data::type::bool_false);
   services.pages.page(request, response, "login", data, "login.title", status);
 }
@@ -63,8 +64,8 @@ void registerAuthPages(http::Router& router, app::Services& services) {
     loginPage(services, request, response, false);
   });
   router.post("/login", guards.anyone(), [&services](http::Request& request, http::Response& response) {
-    auto id = services.accounts.authenticate(request.formValue("email"), request.formValue("password"),
-                                             request.remoteIp);
+    auto id =
+        services.accounts.authenticate(request.formValue("email"), request.formValue("password"), request.remoteIp);
     if (!id) {
       loginPage(services, request, response, true, 401);
       return;

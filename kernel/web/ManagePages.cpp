@@ -16,9 +16,13 @@ namespace {
 using themes::Data;
 using namespace missionviews;
 
-Data flag(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data flag(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
-std::string managePath(const http::Request& request) { return "/a/" + request.association->slug + "/manage"; }
+std::string managePath(const http::Request& request) {
+  return "/a/" + request.association->slug + "/manage";
+}
 
 /// Languages typed as "fr:required, en" (also "fr:requis"). A token with
 /// another suffix is passed on whole, so validation names it invalid.
@@ -287,22 +291,21 @@ void registerManagePages(http::Router& router, app::Services& services) {
                renderForm(services, request, response, input, 0, false, {});
              });
 
-  router.post("/a/{slug}/manage/missions/new", coordinator,
-              [&services](http::Request& request, http::Response& response) {
-                domain::MissionInput input = inputFromForm(request);
-                bool publish = request.formValue("publish") == "1";
-                try {
-                  domain::Missions(services.db)
-                      .create(request.association->id, request.visitor.accountId, input, publish);
-                } catch (const http::HttpError& error) {
-                  if (error.status() != 422) {
-                    throw;
-                  }
-                  renderForm(services, request, response, input, 0, publish, error.fields());
-                  return;
-                }
-                response.redirect(managePath(request) + "/missions?done=" + (publish ? "published" : "created"));
-              });
+  router.post(
+      "/a/{slug}/manage/missions/new", coordinator, [&services](http::Request& request, http::Response& response) {
+        domain::MissionInput input = inputFromForm(request);
+        bool publish = request.formValue("publish") == "1";
+        try {
+          domain::Missions(services.db).create(request.association->id, request.visitor.accountId, input, publish);
+        } catch (const http::HttpError& error) {
+          if (error.status() != 422) {
+            throw;
+          }
+          renderForm(services, request, response, input, 0, publish, error.fields());
+          return;
+        }
+        response.redirect(managePath(request) + "/missions?done=" + (publish ? "published" : "created"));
+      });
 
   router.get("/a/{slug}/manage/missions/{id}/edit", coordinator,
              [&services](http::Request& request, http::Response& response) {

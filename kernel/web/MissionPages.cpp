@@ -22,7 +22,9 @@ namespace {
 using themes::Data;
 using namespace missionviews;
 
-Data flag(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data flag(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 /// The filters of /missions as typed, and what they became once checked.
 struct SearchForm {
@@ -199,8 +201,8 @@ void registerMissionPages(http::Router& router, app::Services& services) {
   auto cache = std::make_shared<AnonymousPageCache>(std::chrono::seconds(5), 512);
 
   router.get("/missions", guards.anyone(), [&services, cache](http::Request& request, http::Response& response) {
-    bool anonymous = !request.visitor.signedIn() && request.sessionToken.empty() &&
-                     request.cookie(auth::kSessionCookie).empty();
+    bool anonymous =
+        !request.visitor.signedIn() && request.sessionToken.empty() && request.cookie(auth::kSessionCookie).empty();
     if (!anonymous) {
       renderSearch(services, request, response);
       return;

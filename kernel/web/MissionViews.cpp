@@ -11,7 +11,9 @@ namespace {
 
 using themes::Data;
 
-Data flag(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data flag(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 Data termList(const std::vector<std::string>& slugs, const TermNames& names) {
   Data list{Data::type::list};

@@ -24,7 +24,6 @@ TermNames causeNames(app::Services& services, const std::string& locale);
 themes::Data missionData(const app::Services& services, const http::Request& request, const domain::Mission& mission,
                          const TermNames& skills, const TermNames& causes);
 
-
 /// Percent-encodes a query-string value.
 std::string urlEncode(const std::string& value);
 

@@ -27,13 +27,16 @@ constexpr std::size_t kLanguageRowsShown = 3;
 constexpr std::size_t kSlotRowsShown = 7;
 
 const std::vector<std::string> kTimeZones = {
-    "Europe/Paris",       "Europe/Brussels",    "Europe/Zurich", "Europe/Luxembourg", "America/Montreal", "Africa/Dakar",
-    "Indian/Reunion",     "America/Guadeloupe", "America/Martinique", "Pacific/Noumea", "UTC"};
+    "Europe/Paris", "Europe/Brussels", "Europe/Zurich",      "Europe/Luxembourg",  "America/Montreal",
+    "Africa/Dakar", "Indian/Reunion",  "America/Guadeloupe", "America/Martinique", "Pacific/Noumea",
+    "UTC"};
 const std::vector<std::string> kLanguages = {"fr", "en", "es", "de", "it", "pt", "ar", "nl", "ro",
                                              "pl", "tr", "uk", "ru", "zh", "wo", "br", "oc", "eu"};
 const std::vector<std::string> kLevels = {"basic", "conversational", "fluent", "native"};
 
-Data boolData(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data boolData(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   auto pos = text.find(from);
@@ -54,8 +57,8 @@ std::string textOr(const app::Services& services, const http::Request& request, 
 std::pair<std::string, int> splitRowField(const std::string& field) {
   auto first = field.find('_');
   auto second = first == std::string::npos ? std::string::npos : field.find('_', first + 1);
-  if (second != std::string::npos && (field.compare(0, first, "languages") == 0 ||
-                                       field.compare(0, first, "availability") == 0)) {
+  if (second != std::string::npos &&
+      (field.compare(0, first, "languages") == 0 || field.compare(0, first, "availability") == 0)) {
     int row = 0;
     auto [end, ec] = std::from_chars(field.data() + first + 1, field.data() + second, row);
     if (ec == std::errc() && end == field.data() + second) {

@@ -30,9 +30,8 @@ std::string contentTypeFor(const std::string& name) {
 }  // namespace
 
 void registerSystemRoutes(http::Router& router, app::Services& services) {
-  router.get("/healthz", services.guards.anyone(), [](http::Request&, http::Response& response) {
-    response.json(R"({"status":"ok"})");
-  });
+  router.get("/healthz", services.guards.anyone(),
+             [](http::Request&, http::Response& response) { response.json(R"({"status":"ok"})"); });
   router.get("/readyz", services.guards.anyone(), [&services](http::Request&, http::Response& response) {
     try {
       storage::Database::Session session(services.db);

@@ -69,8 +69,7 @@ TEST_CASE("every coordinator and admin route refuses a volunteer and a member of
         std::string path = concretePath(route.pattern, "maison");
         for (auto& caller : callers) {
           auto response = caller.http->request(route.method, path, "_csrf=" + caller.csrf,
-                                               "application/x-www-form-urlencoded",
-                                               {{"X-CSRF-Token", caller.csrf}});
+                                               "application/x-www-form-urlencoded", {{"X-CSRF-Token", caller.csrf}});
           INFO(caller.who << ": " << route.method << " " << path);
           CHECK(response.status == 403);
         }

@@ -13,7 +13,9 @@ namespace {
 
 const std::string kPassword = "correct horse battery";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 long long countAssociations(TestServer& server) {
   ruche::storage::Database::Session session(server.services().db);
@@ -27,13 +29,16 @@ std::optional<ruche::auth::Role> roleOf(TestServer& server, long long accountId,
   return ruche::auth::roleIn(*session, accountId, associationId);
 }
 
-const std::vector<std::string> kAdminGets = {
-    "/admin", "/admin/federation", "/admin/associations", "/admin/associations/new",
-    "/admin/associations/alpha/edit", "/admin/associations/alpha/members"};
+const std::vector<std::string> kAdminGets = {"/admin",
+                                             "/admin/federation",
+                                             "/admin/associations",
+                                             "/admin/associations/new",
+                                             "/admin/associations/alpha/edit",
+                                             "/admin/associations/alpha/members"};
 
-const std::vector<std::string> kAdminPosts = {
-    "/admin/federation", "/admin/associations/new", "/admin/associations/alpha/edit",
-    "/admin/associations/alpha/members", "/admin/associations/alpha/members/1/remove"};
+const std::vector<std::string> kAdminPosts = {"/admin/federation", "/admin/associations/new",
+                                              "/admin/associations/alpha/edit", "/admin/associations/alpha/members",
+                                              "/admin/associations/alpha/members/1/remove"};
 
 }  // namespace
 
@@ -83,8 +88,9 @@ TEST_CASE("a federation admin creates an association through the form and gives 
         CHECK(countAssociations(server) == 1);
       }
       SUBCASE("a logo that is not a web address is refused") {
-        auto edited = http.postFormWithCsrf("/admin/associations/jardins/edit", "/admin/associations/jardins/edit",
-                                            {{"name", "Les Jardins"}, {"slug", "jardins"}, {"logo_url", "javascript:x"}});
+        auto edited =
+            http.postFormWithCsrf("/admin/associations/jardins/edit", "/admin/associations/jardins/edit",
+                                  {{"name", "Les Jardins"}, {"slug", "jardins"}, {"logo_url", "javascript:x"}});
         CHECK(edited.status == 422);
         CHECK(contains(edited.body, "id=\"logo_url-error\""));
         CHECK(associations.bySlug("jardins")->name == "Les Jardins Partagés");
@@ -103,15 +109,14 @@ TEST_CASE("a federation admin creates an association through the form and gives 
       CHECK(roleOf(server, coordinatorId, jardins->id) == ruche::auth::Role::Admin);
       CHECK(associations.members(jardins->id).size() == 1);
 
-      auto unknown = http.postFormWithCsrf("/admin/associations/jardins/members",
-                                           "/admin/associations/jardins/members",
+      auto unknown = http.postFormWithCsrf("/admin/associations/jardins/members", "/admin/associations/jardins/members",
                                            {{"email", "nobody@example.org"}, {"role", "coordinator"}});
       CHECK(unknown.status == 422);
       CHECK(contains(unknown.body, "id=\"email-error\""));
 
-      auto removed = http.postFormWithCsrf("/admin/associations/jardins/members/" + std::to_string(coordinatorId) +
-                                               "/remove",
-                                           "/admin/associations/jardins/members", {});
+      auto removed =
+          http.postFormWithCsrf("/admin/associations/jardins/members/" + std::to_string(coordinatorId) + "/remove",
+                                "/admin/associations/jardins/members", {});
       CHECK(removed.status == 303);
       CHECK(!roleOf(server, coordinatorId, jardins->id));
 

@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <doctest/doctest.h>
 
 #include <set>
 
@@ -20,7 +19,9 @@ Poco::JSON::Object::Ptr parse(const std::string& body) {
   return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-HttpClient::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+HttpClient::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
 
 /// The JSON pointers of a 422 problem document.
 std::set<std::string> pointersOf(const std::string& body) {
@@ -187,8 +188,8 @@ TEST_CASE("a coordinator creates and edits and publishes and closes a mission an
                                    auth);
       CHECK(invalid.status == 422);
       CHECK(invalid.header("Content-Type") == "application/problem+json");
-      CHECK(pointersOf(invalid.body) == std::set<std::string>{"/places_available", "/causes",
-                                                              "/languages/0/language", "/titel"});
+      CHECK(pointersOf(invalid.body) ==
+            std::set<std::string>{"/places_available", "/causes", "/languages/0/language", "/titel"});
       auto domainInvalid = http.postJson("/api/v1/associations/resto/missions",
                                          R"({"title": "ab", "kind": "weekly", "mode": "onsite"})", auth);
       CHECK(domainInvalid.status == 422);
@@ -327,9 +328,8 @@ TEST_CASE("an application goes through every step by the API and hours are logge
       CHECK(pointersOf(unsigned_.body) == std::set<std::string>{"/accept"});
       REQUIRE(http.postJson(mine + "/charter", R"({"accept": true})", me).status == 200);
       REQUIRE(http.postJson(transitions, R"({"to": "training_done"})", coord).status == 200);
-      auto active = http.postJson(transitions, R"({"to": "active", "referent_account_id": )" +
-                                                   std::to_string(coordinator) + "}",
-                                  coord);
+      auto active = http.postJson(
+          transitions, R"({"to": "active", "referent_account_id": )" + std::to_string(coordinator) + "}", coord);
       REQUIRE(active.status == 200);
       CHECK(parse(active.body)->getObject("referent")->getValue<long long>("account_id") == coordinator);
 

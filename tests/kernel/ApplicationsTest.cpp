@@ -21,8 +21,7 @@ long long insertMission(TestServer& server, long long associationId, const std::
   server.services().db.transaction([&](soci::session& sql) {
     sql << "INSERT INTO missions (association_id, title, description, kind, mode, status, created_at, updated_at) "
            "VALUES (:a, :t, 'Une mission', 'regular', 'remote', :s, :c, :u) RETURNING id",
-        soci::use(associationId), soci::use(title), soci::use(status), soci::use(now), soci::use(now),
-        soci::into(id);
+        soci::use(associationId), soci::use(title), soci::use(status), soci::use(now), soci::use(now), soci::into(id);
   });
   return id;
 }
@@ -158,18 +157,17 @@ TEST_CASE("a volunteer goes from applying to feedback, and every step is recorde
 
       CHECK(world.move(coordinator, id, "training_done").status == 303);
       // A referent must be a member of the association.
-      CHECK(world.move(coordinator, id, "active", {{"referent_account_id", std::to_string(world.outsiderId)}})
-                .status == 422);
+      CHECK(world.move(coordinator, id, "active", {{"referent_account_id", std::to_string(world.outsiderId)}}).status ==
+            422);
       CHECK(applicationStatus(server, id) == "training_done");
-      CHECK(world.move(coordinator, id, "active", {{"referent_account_id", std::to_string(world.memberId)}})
-                .status == 303);
+      CHECK(world.move(coordinator, id, "active", {{"referent_account_id", std::to_string(world.memberId)}}).status ==
+            303);
       CHECK(applicationStatus(server, id) == "active");
       CHECK(count(server, "SELECT referent_account_id FROM applications WHERE id = :i", id) == world.memberId);
 
       CHECK(volunteer.postFormWithCsrf(mine + "/hours", mine, {{"day", "2999-01-01"}, {"minutes", "60"}}).status ==
             422);
-      CHECK(volunteer.postFormWithCsrf(mine + "/hours", mine, {{"day", "2024-03-01"}, {"minutes", "0"}}).status ==
-            422);
+      CHECK(volunteer.postFormWithCsrf(mine + "/hours", mine, {{"day", "2024-03-01"}, {"minutes", "0"}}).status == 422);
       CHECK(volunteer
                 .postFormWithCsrf(mine + "/hours", mine,
                                   {{"day", "2024-03-01"}, {"minutes", "150"}, {"note", "Nettoyage des ruches"}})
@@ -203,8 +201,9 @@ TEST_CASE("a volunteer goes from applying to feedback, and every step is recorde
       CHECK(applicationStatus(server, id) == "completed");
 
       CHECK(volunteer.postFormWithCsrf(mine + "/feedback", mine, {{"rating", "6"}}).status == 422);
-      CHECK(volunteer.postFormWithCsrf(mine + "/feedback", mine, {{"rating", "5"}, {"comment", "Super équipe"}})
-                .status == 303);
+      CHECK(
+          volunteer.postFormWithCsrf(mine + "/feedback", mine, {{"rating", "5"}, {"comment", "Super équipe"}}).status ==
+          303);
       CHECK(volunteer.postFormWithCsrf(mine + "/feedback", mine, {{"rating", "4"}}).status == 409);
       std::string managed = "/a/abeilles/manage/applications/" + std::to_string(id);
       CHECK(coordinator.postFormWithCsrf(managed + "/feedback", managed, {{"rating", "4"}}).status == 303);
@@ -290,14 +289,11 @@ TEST_CASE("people who do not coordinate the association get 403 on its pipeline 
         CHECK(client.get(base + "/applications").status == 403);
         CHECK(client.get(detail).status == 403);
         CHECK(client.get(base + "/hours").status == 403);
-        CHECK(client.postFormWithCsrf(detail + "/transition", "/me/applications", {{"to", "declined"}}).status ==
-              403);
+        CHECK(client.postFormWithCsrf(detail + "/transition", "/me/applications", {{"to", "declined"}}).status == 403);
         CHECK(client.postFormWithCsrf(detail + "/feedback", "/me/applications", {{"rating", "3"}}).status == 403);
-        CHECK(client
-                  .postFormWithCsrf(base + "/hours/" + std::to_string(hoursId) + "/validate", "/me/applications", {})
+        CHECK(client.postFormWithCsrf(base + "/hours/" + std::to_string(hoursId) + "/validate", "/me/applications", {})
                   .status == 403);
-        CHECK(client
-                  .postFormWithCsrf(base + "/hours/" + std::to_string(hoursId) + "/reject", "/me/applications", {})
+        CHECK(client.postFormWithCsrf(base + "/hours/" + std::to_string(hoursId) + "/reject", "/me/applications", {})
                   .status == 403);
       }
       CHECK(applicationStatus(server, id) == "interview_scheduled");

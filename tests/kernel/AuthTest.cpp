@@ -9,10 +9,9 @@ TEST_CASE("sign-up sends a verification mail whose link verifies the address") {
     SUBCASE(backendName(backend)) {
       TestServer server(backend);
       auto http = server.client();
-      auto created = http.postFormWithCsrf("/signup", "/signup",
-                                           {{"display_name", "Awa Diallo"},
-                                            {"email", "Awa@Example.org "},
-                                            {"password", "correct horse battery"}});
+      auto created = http.postFormWithCsrf(
+          "/signup", "/signup",
+          {{"display_name", "Awa Diallo"}, {"email", "Awa@Example.org "}, {"password", "correct horse battery"}});
       REQUIRE(created.status == 303);
       CHECK(created.header("location") == "/me?welcome=1");
       REQUIRE(http.cookie("ruche_session"));
@@ -51,9 +50,9 @@ TEST_CASE("sign-up rejects bad input field by field and creates nothing") {
   CHECK(accounts == 0);
 
   server.createAccount("taken@example.org", "correct horse battery", "Taken");
-  auto duplicate = http.postFormWithCsrf("/signup", "/signup",
-                                         {{"display_name", "Other"}, {"email", "taken@example.org"},
-                                          {"password", "correct horse battery"}});
+  auto duplicate = http.postFormWithCsrf(
+      "/signup", "/signup",
+      {{"display_name", "Other"}, {"email", "taken@example.org"}, {"password", "correct horse battery"}});
   CHECK(duplicate.status == 422);
   CHECK(duplicate.body.find("id=\"email-error\"") != std::string::npos);
 }
@@ -65,14 +64,14 @@ TEST_CASE("login rotates the session and logout ends it") {
   auto bad = http.postFormWithCsrf("/login", "/login", {{"email", "lea@example.org"}, {"password", "wrong password"}});
   CHECK(bad.status == 401);
   CHECK(!http.cookie("ruche_session"));
-  auto first = http.postFormWithCsrf("/login", "/login",
-                                     {{"email", "lea@example.org"}, {"password", "correct horse battery"},
-                                      {"next", "//evil.example.org/"}});
+  auto first = http.postFormWithCsrf(
+      "/login", "/login",
+      {{"email", "lea@example.org"}, {"password", "correct horse battery"}, {"next", "//evil.example.org/"}});
   REQUIRE(first.status == 303);
   CHECK(first.header("location") == "/me");  // no open redirect
   std::string firstToken = *http.cookie("ruche_session");
-  auto second = http.postFormWithCsrf("/login", "/login",
-                                      {{"email", "lea@example.org"}, {"password", "correct horse battery"}});
+  auto second =
+      http.postFormWithCsrf("/login", "/login", {{"email", "lea@example.org"}, {"password", "correct horse battery"}});
   REQUIRE(second.status == 303);
   std::string secondToken = *http.cookie("ruche_session");
   CHECK(firstToken != secondToken);
@@ -96,8 +95,8 @@ TEST_CASE("repeated failed logins are throttled per account, kept in the databas
       server.createAccount("sam@example.org", "correct horse battery", "Sam");
       auto http = server.client();
       for (int i = 0; i < 5; ++i) {
-        auto response =
-            http.postFormWithCsrf("/login", "/login", {{"email", "sam@example.org"}, {"password", "guess " + std::to_string(i)}});
+        auto response = http.postFormWithCsrf(
+            "/login", "/login", {{"email", "sam@example.org"}, {"password", "guess " + std::to_string(i)}});
         CHECK(response.status == 401);
       }
       auto blocked = http.postFormWithCsrf("/login", "/login",
@@ -149,9 +148,9 @@ TEST_CASE("a page that needs an account answers 401 with a way to sign in and co
 TEST_CASE("sign-up still succeeds and signs in when the mail server is down") {
   TestServer server(Backend::Sqlite, {true});
   auto http = server.client();
-  auto created = http.postFormWithCsrf("/signup", "/signup",
-                                       {{"display_name", "Zoé"}, {"email", "zoe@example.org"},
-                                        {"password", "correct horse battery"}});
+  auto created = http.postFormWithCsrf(
+      "/signup", "/signup",
+      {{"display_name", "Zoé"}, {"email", "zoe@example.org"}, {"password", "correct horse battery"}});
   CHECK(created.status == 303);
   CHECK(server.services().accounts.findByEmail("zoe@example.org"));
   CHECK(http.get("/me").status == 200);
@@ -164,8 +163,7 @@ TEST_CASE("behind the reverse proxy, throttling counts the client's address, not
   auto page = http.get("/login");
   std::string csrf = HttpClient::csrfFrom(page.body);
   auto response = http.post("/login", "_csrf=" + csrf + "&email=x%40example.org&password=wrong+password",
-                            "application/x-www-form-urlencoded",
-                            {{"X-Forwarded-For", "198.51.100.1, 203.0.113.7"}});
+                            "application/x-www-form-urlencoded", {{"X-Forwarded-For", "198.51.100.1, 203.0.113.7"}});
   CHECK(response.status == 401);
   long long failures = 0;
   ruche::storage::Database::Session session(server.services().db);

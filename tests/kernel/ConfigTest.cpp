@@ -46,8 +46,8 @@ TEST_CASE("the config file, then RUCHE_* variables, then the command line decide
                                  "smtp.host = mail.example.org\n"
                                  "smtp.port = 587\n"
                                  "base_url = https://benevoles.example.org/\n");
-  auto settings = loadSettings(file, {{"RUCHE_DATABASE_URL", "postgresql://u:p@db/ruche"}},
-                               {{"http.listen", "127.0.0.1:9100"}});
+  auto settings =
+      loadSettings(file, {{"RUCHE_DATABASE_URL", "postgresql://u:p@db/ruche"}}, {{"http.listen", "127.0.0.1:9100"}});
   CHECK(settings.dataDir == "/var/lib/ruche");
   CHECK(settings.databaseUrl == "postgresql://u:p@db/ruche");
   CHECK(settings.http.listenHost == "127.0.0.1");

@@ -1,7 +1,6 @@
-#include <doctest/doctest.h>
-
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>

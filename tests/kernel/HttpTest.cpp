@@ -52,11 +52,13 @@ TEST_CASE("a form posted without its CSRF token is refused with 403") {
   TestServer server(Backend::Sqlite);
   auto http = server.client();
   http.get("/signup");
-  auto response = http.postForm("/signup", {{"email", "a@example.org"}, {"password", "long enough pw"},
-                                            {"display_name", "A"}});
+  auto response =
+      http.postForm("/signup", {{"email", "a@example.org"}, {"password", "long enough pw"}, {"display_name", "A"}});
   CHECK(response.status == 403);
-  auto wrong = http.postForm("/signup", {{"_csrf", "not-the-token-at-all-123"}, {"email", "a@example.org"},
-                                         {"password", "long enough pw"}, {"display_name", "A"}});
+  auto wrong = http.postForm("/signup", {{"_csrf", "not-the-token-at-all-123"},
+                                         {"email", "a@example.org"},
+                                         {"password", "long enough pw"},
+                                         {"display_name", "A"}});
   CHECK(wrong.status == 403);
   CHECK(!server.services().accounts.findByEmail("a@example.org"));
 }

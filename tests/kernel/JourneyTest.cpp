@@ -108,8 +108,9 @@ TEST_CASE("the whole volunteer journey works over HTTP") {
       CHECK(statusOf(server, applicationId) == "active");
 
       // Hours logged by the volunteer, validated by the coordinator.
-      REQUIRE(volunteer.postFormWithCsrf(mine + "/hours", mine,
-                                         {{"day", "2026-11-21"}, {"minutes", "120"}, {"note", "Arrosage"}})
+      REQUIRE(volunteer
+                  .postFormWithCsrf(mine + "/hours", mine,
+                                    {{"day", "2026-11-21"}, {"minutes", "120"}, {"note", "Arrosage"}})
                   .status == 303);
       long long hoursId = 0;
       {
@@ -122,8 +123,9 @@ TEST_CASE("the whole volunteer journey works over HTTP") {
 
       // Completion and feedback both ways.
       REQUIRE(coordinator.postFormWithCsrf(manage + "/transition", manage, {{"to", "completed"}}).status == 303);
-      REQUIRE(volunteer.postFormWithCsrf(mine + "/feedback", mine, {{"rating", "5"}, {"comment", "Super équipe"}})
-                  .status == 303);
+      REQUIRE(
+          volunteer.postFormWithCsrf(mine + "/feedback", mine, {{"rating", "5"}, {"comment", "Super équipe"}}).status ==
+          303);
       REQUIRE(coordinator.postFormWithCsrf(manage + "/feedback", manage, {{"rating", "4"}, {"comment", "Merci !"}})
                   .status == 303);
 

@@ -53,8 +53,8 @@ TEST_CASE("a failing migration leaves nothing behind") {
     SUBCASE(backendName(backend)) {
       TempDir dir;
       auto db = storage::Database::open(freshDatabaseUrl(backend, dir.path()), 1);
-      storage::ModuleMigrations broken{"probe",
-                                       {{1, "half", "CREATE TABLE probe_a (x INTEGER);\nCREATE TABLE probe_a (x INTEGER);"}}};
+      storage::ModuleMigrations broken{
+          "probe", {{1, "half", "CREATE TABLE probe_a (x INTEGER);\nCREATE TABLE probe_a (x INTEGER);"}}};
       storage::Migrator migrator(*db);
       CHECK_THROWS(migrator.migrate({broken}));
       long long recorded = -1;
@@ -64,7 +64,8 @@ TEST_CASE("a failing migration leaves nothing behind") {
       }
       CHECK(recorded == 0);
       // The first CREATE was rolled back with the failing one.
-      CHECK_NOTHROW(migrator.migrate({storage::ModuleMigrations{"probe", {{1, "ok", "CREATE TABLE probe_a (x INTEGER);"}}}}));
+      CHECK_NOTHROW(
+          migrator.migrate({storage::ModuleMigrations{"probe", {{1, "ok", "CREATE TABLE probe_a (x INTEGER);"}}}}));
     }
   }
 }

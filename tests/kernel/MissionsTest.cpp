@@ -44,7 +44,9 @@ std::set<std::string> fieldsOf(const http::HttpError& error) {
   return fields;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -102,8 +104,7 @@ TEST_CASE("mission search filters by skill, cause, remote, association, text and
 
       domain::MissionQuery remote;
       remote.remoteOnly = true;
-      CHECK(titlesOf(missions.search(remote)) ==
-            std::set<std::string>{"Traduire des fiches", "Lecture à voix haute"});
+      CHECK(titlesOf(missions.search(remote)) == std::set<std::string>{"Traduire des fiches", "Lecture à voix haute"});
 
       domain::MissionQuery byMode;
       byMode.mode = "onsite";
@@ -301,19 +302,18 @@ TEST_CASE("a coordinator creates a mission with the form and it is listed once p
       CHECK(contains(invalid.body, "id=\"title-error\""));
       CHECK(contains(invalid.body, "id=\"description-error\""));
 
-      auto created = coord.postFormWithCsrf(
-          "/a/resto/manage/missions/new", "/a/resto/manage/missions/new",
-          {{"title", "Maraude du jeudi"},
-           {"description", "Aller à la rencontre des personnes à la rue."},
-           {"kind", "regular"},
-           {"mode", "onsite"},
-           {"place", "Lyon 7e"},
-           {"starts_on", "2030-01-01"},
-           {"places_available", "4"},
-           {"required_skills", "listening"},
-           {"nice_skills", "first-aid"},
-           {"causes", "solidarity"},
-           {"languages", "fr:required, en"}});
+      auto created = coord.postFormWithCsrf("/a/resto/manage/missions/new", "/a/resto/manage/missions/new",
+                                            {{"title", "Maraude du jeudi"},
+                                             {"description", "Aller à la rencontre des personnes à la rue."},
+                                             {"kind", "regular"},
+                                             {"mode", "onsite"},
+                                             {"place", "Lyon 7e"},
+                                             {"starts_on", "2030-01-01"},
+                                             {"places_available", "4"},
+                                             {"required_skills", "listening"},
+                                             {"nice_skills", "first-aid"},
+                                             {"causes", "solidarity"},
+                                             {"languages", "fr:required, en"}});
       REQUIRE(created.status == 303);
       auto missions = domain::Missions(server.services().db).ofAssociation(resto);
       REQUIRE(missions.size() == 1);
@@ -323,21 +323,21 @@ TEST_CASE("a coordinator creates a mission with the form and it is listed once p
       CHECK_FALSE(contains(anonymous.get("/missions").body, "Maraude du jeudi"));
 
       std::string id = std::to_string(missions[0].id);
-      auto published = coord.postFormWithCsrf("/a/resto/manage/missions/" + id + "/publish",
-                                              "/a/resto/manage/missions", {});
+      auto published =
+          coord.postFormWithCsrf("/a/resto/manage/missions/" + id + "/publish", "/a/resto/manage/missions", {});
       CHECK(published.status == 303);
       auto search = anonymous.get("/missions?skill=listening");
       CHECK(search.status == 200);
       CHECK(contains(search.body, "Maraude du jeudi"));
       CHECK(anonymous.get("/missions/" + id).status == 200);
 
-      auto edited = coord.postFormWithCsrf("/a/resto/manage/missions/" + id + "/edit",
-                                           "/a/resto/manage/missions/" + id + "/edit",
-                                           {{"title", "Maraude du vendredi"},
-                                            {"description", "Aller à la rencontre des personnes à la rue."},
-                                            {"kind", "regular"},
-                                            {"mode", "onsite"},
-                                            {"place", "Lyon 7e"}});
+      auto edited =
+          coord.postFormWithCsrf("/a/resto/manage/missions/" + id + "/edit", "/a/resto/manage/missions/" + id + "/edit",
+                                 {{"title", "Maraude du vendredi"},
+                                  {"description", "Aller à la rencontre des personnes à la rue."},
+                                  {"kind", "regular"},
+                                  {"mode", "onsite"},
+                                  {"place", "Lyon 7e"}});
       CHECK(edited.status == 303);
       CHECK(contains(anonymous.get("/missions").body, "Maraude du vendredi"));
 
@@ -356,12 +356,12 @@ TEST_CASE("the new-mission form without its CSRF token is refused") {
       long long coordinator = server.createAccount("coord@example.org", "longpassword1", "Coord");
       server.grantRole(coordinator, resto, "coordinator");
       auto coord = server.signedIn("coord@example.org", "longpassword1");
-      auto response = coord.postForm("/a/resto/manage/missions/new",
-                                     {{"title", "Sans jeton"},
-                                      {"description", "Cette mission ne doit pas être créée."},
-                                      {"kind", "regular"},
-                                      {"mode", "remote"},
-                                      {"publish", "1"}});
+      auto response =
+          coord.postForm("/a/resto/manage/missions/new", {{"title", "Sans jeton"},
+                                                          {"description", "Cette mission ne doit pas être créée."},
+                                                          {"kind", "regular"},
+                                                          {"mode", "remote"},
+                                                          {"publish", "1"}});
       CHECK(response.status == 403);
       CHECK(domain::Missions(server.services().db).ofAssociation(resto).empty());
     }
@@ -433,8 +433,8 @@ TEST_CASE("a mission template prefills the new-mission form") {
   long long coordinator = server.createAccount("coord@example.org", "longpassword1", "Coord");
   server.grantRole(coordinator, resto, "coordinator");
   domain::MissionTemplates templates(server.services().db);
-  long long id = templates.create({"Relecture de documents", "Relire et corriger un document court.", "micro",
-                                   "remote", "30"});
+  long long id =
+      templates.create({"Relecture de documents", "Relire et corriger un document court.", "micro", "remote", "30"});
   CHECK_THROWS_AS(templates.create({"x", "", "weekly", "remote", ""}), http::HttpError);
   auto input = domain::MissionTemplates::instantiate(*templates.byId(id));
   CHECK(input.kind == "micro");

@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cctype>

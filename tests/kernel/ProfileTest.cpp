@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <doctest/doctest.h>
 
 #include <algorithm>
 
@@ -47,7 +46,9 @@ HttpClient::FormFields with(HttpClient::FormFields fields, const std::string& na
   return fields;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 long long count(ruche::app::Services& services, const std::string& query, long long id) {
   long long n = -1;
@@ -82,8 +83,7 @@ Engagement engage(TestServer& server, long long accountId) {
         soci::use(e.application), soci::use(accountId), soci::use(now);
     sql << "INSERT INTO hours (application_id, account_id, association_id, day, minutes, note, status, created_at) "
            "VALUES (:p, :a, :s, '2026-03-14', 120, 'Tri des dons', 'validated', :t) RETURNING id",
-        soci::use(e.application), soci::use(accountId), soci::use(e.association), soci::use(now),
-        soci::into(e.hours);
+        soci::use(e.application), soci::use(accountId), soci::use(e.association), soci::use(now), soci::into(e.hours);
     sql << "INSERT INTO feedback (application_id, author_account_id, direction, rating, comment, created_at) "
            "VALUES (:p, :a, 'from_volunteer', 5, 'Équipe accueillante', :t)",
         soci::use(e.application), soci::use(accountId), soci::use(now);
@@ -170,12 +170,9 @@ TEST_CASE("each invalid profile input is refused with 422 naming its field and c
         std::string namedField;
       };
       const std::vector<Case> cases = {
-          {"timezone", "Europe/Atlantis", "timezone"},
-          {"skills", "juggling", "skills"},
-          {"availability_0_end", "17:00", "availability_0_end"},
-          {"languages_0_level", "expert", "languages_0_level"},
-          {"languages_1_code", "fr", "languages_1_code"},
-          {"hours_per_week", "61", "hours_per_week"},
+          {"timezone", "Europe/Atlantis", "timezone"},           {"skills", "juggling", "skills"},
+          {"availability_0_end", "17:00", "availability_0_end"}, {"languages_0_level", "expert", "languages_0_level"},
+          {"languages_1_code", "fr", "languages_1_code"},        {"hours_per_week", "61", "hours_per_week"},
       };
       for (const auto& c : cases) {
         CAPTURE(c.field);
@@ -283,9 +280,8 @@ TEST_CASE("deleting one's account anonymises it and keeps the association's reco
         std::string hash;
         std::string name;
         long long deletedAt = 0;
-        *session << "SELECT email, password_hash, display_name, deleted_at FROM accounts WHERE id = :a",
-            soci::use(id), soci::into(email, emailInd), soci::into(hash, hashInd), soci::into(name),
-            soci::into(deletedAt, deletedInd);
+        *session << "SELECT email, password_hash, display_name, deleted_at FROM accounts WHERE id = :a", soci::use(id),
+            soci::into(email, emailInd), soci::into(hash, hashInd), soci::into(name), soci::into(deletedAt, deletedInd);
         REQUIRE(session->got_data());
         CHECK(emailInd == soci::i_null);
         CHECK(hashInd == soci::i_null);
@@ -320,8 +316,8 @@ TEST_CASE("deleting one's account anonymises it and keeps the association's reco
         CHECK(rating == 5);
       }
 
-      auto login = server.client().postFormWithCsrf("/login", "/login",
-                                                    {{"email", "awa@example.org"}, {"password", kPassword}});
+      auto login =
+          server.client().postFormWithCsrf("/login", "/login", {{"email", "awa@example.org"}, {"password", kPassword}});
       CHECK(login.status == 401);
       CHECK_FALSE(services.accounts.findByEmail("awa@example.org"));
 

@@ -11,7 +11,9 @@ namespace {
 
 const std::string kPassword = "correct horse battery";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 long long countRows(TestServer& server, const std::string& table) {
   ruche::storage::Database::Session session(server.services().db);
@@ -142,9 +144,9 @@ TEST_CASE("a federation admin adds a skill that then appears in the missions sea
       CHECK(contains(search.body, "Langue des signes"));
 
       SUBCASE("a taken slug is refused with 422 and nothing is written") {
-        auto duplicate = admin.postFormWithCsrf(
-            "/admin/skills", "/admin/skills",
-            {{"slug", "sign-language"}, {"name_fr", "Secourisme"}, {"name_en", "Rescue"}});
+        auto duplicate =
+            admin.postFormWithCsrf("/admin/skills", "/admin/skills",
+                                   {{"slug", "sign-language"}, {"name_fr", "Secourisme"}, {"name_en", "Rescue"}});
         CHECK(duplicate.status == 422);
         CHECK(contains(duplicate.body, "id=\"slug-error\""));
         CHECK(contains(duplicate.body, "value=\"Secourisme\""));

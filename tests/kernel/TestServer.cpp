@@ -7,9 +7,9 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <stdexcept>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <unistd.h>
 
 #include "kernel/auth/Secrets.h"
@@ -59,9 +59,13 @@ std::string cachedHash(const std::string& password) {
 
 }  // namespace
 
-const char* backendName(Backend backend) { return backend == Backend::Sqlite ? "sqlite" : "postgresql"; }
+const char* backendName(Backend backend) {
+  return backend == Backend::Sqlite ? "sqlite" : "postgresql";
+}
 
-std::vector<Backend> allBackends() { return {Backend::Sqlite, Backend::Postgres}; }
+std::vector<Backend> allBackends() {
+  return {Backend::Sqlite, Backend::Postgres};
+}
 
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "ruche-test-XXXXXX").string();
@@ -117,7 +121,9 @@ TestServer::TestServer(Backend backend, Options options) {
   app_->start();
 }
 
-TestServer::~TestServer() { app_->stop(); }
+TestServer::~TestServer() {
+  app_->stop();
+}
 
 long long TestServer::createAccount(const std::string& email, const std::string& password, const std::string& name,
                                     bool federationAdmin) {

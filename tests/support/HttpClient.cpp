@@ -38,8 +38,8 @@ std::string pathAndQuery(const std::string& url) {
 
 std::string htmlUnescape(const std::string& text) {
   static const std::pair<const char*, const char*> kEntities[] = {
-      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&#39;", "'"},
-      {"&#x27;", "'"}, {"&#34;", "\""}, {"&#x2F;", "/"}, {"&#47;", "/"}, {"&#61;", "="}, {"&#x3D;", "="},
+      {"&amp;", "&"},  {"&lt;", "<"},   {"&gt;", ">"},   {"&quot;", "\""}, {"&apos;", "'"}, {"&#39;", "'"},
+      {"&#x27;", "'"}, {"&#34;", "\""}, {"&#x2F;", "/"}, {"&#47;", "/"},   {"&#61;", "="},  {"&#x3D;", "="},
   };
   std::string result;
   for (std::size_t i = 0; i < text.size();) {
@@ -114,7 +114,8 @@ std::map<std::string, std::string> tagAttributes(const std::string& html, std::s
 /// End of a URL or link starting at `begin` in free text or markup.
 std::string linkAt(const std::string& text, std::size_t begin) {
   std::size_t end = begin;
-  while (end < text.size() && !isSpace(text[end]) && std::string_view("\"'<>()[]`").find(text[end]) == std::string_view::npos) {
+  while (end < text.size() && !isSpace(text[end]) &&
+         std::string_view("\"'<>()[]`").find(text[end]) == std::string_view::npos) {
     ++end;
   }
   std::string link = text.substr(begin, end - begin);
@@ -227,7 +228,8 @@ HttpResponse HttpClient::followRedirect(const HttpResponse& response) {
 
 std::optional<std::string> HttpClient::cookie(const std::string& name) const {
   auto found = cookies_.find(name);
-  if (found == cookies_.end() || (found->second.expires && *found->second.expires <= std::chrono::system_clock::now())) {
+  if (found == cookies_.end() ||
+      (found->second.expires && *found->second.expires <= std::chrono::system_clock::now())) {
     return std::nullopt;
   }
   return found->second.value;
@@ -274,7 +276,8 @@ void HttpClient::storeCookies(const Poco::Net::HTTPResponse& response) {
     for (std::size_t i = 1; i < pieces.size(); ++i) {
       std::size_t attributeEquals = pieces[i].find('=');
       std::string attribute = Poco::toLower(Poco::trim(pieces[i].substr(0, attributeEquals)));
-      std::string value = attributeEquals == std::string::npos ? std::string() : Poco::trim(pieces[i].substr(attributeEquals + 1));
+      std::string value =
+          attributeEquals == std::string::npos ? std::string() : Poco::trim(pieces[i].substr(attributeEquals + 1));
       if (attribute == "max-age") {
         int seconds = 0;
         if (Poco::NumberParser::tryParse(value, seconds)) {
@@ -308,9 +311,9 @@ std::string HttpClient::cookieHeaderFor(const std::string& path) {
       it = cookies_.erase(it);
       continue;
     }
-    bool pathMatches = requestPath.starts_with(cookie.path) &&
-                       (requestPath.size() == cookie.path.size() || cookie.path.back() == '/' ||
-                        requestPath[cookie.path.size()] == '/');
+    bool pathMatches =
+        requestPath.starts_with(cookie.path) && (requestPath.size() == cookie.path.size() ||
+                                                 cookie.path.back() == '/' || requestPath[cookie.path.size()] == '/');
     if (pathMatches) {
       if (!header.empty()) {
         header += "; ";
@@ -380,7 +383,8 @@ std::string HttpClient::extractLink(const std::string& text, const std::string& 
   }
   if (!pathPrefix.empty() && pathPrefix.front() == '/') {
     for (std::size_t at = text.find(pathPrefix); at != std::string::npos; at = text.find(pathPrefix, at + 1)) {
-      bool standsAlone = at == 0 || isSpace(text[at - 1]) || std::string_view("\"'(<[=").find(text[at - 1]) != std::string_view::npos;
+      bool standsAlone =
+          at == 0 || isSpace(text[at - 1]) || std::string_view("\"'(<[=").find(text[at - 1]) != std::string_view::npos;
       if (standsAlone) {
         return pathAndQuery(linkAt(text, at));
       }

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "tests/support/HttpResponse.h"
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -9,6 +7,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tests/support/HttpResponse.h"
 
 namespace Poco::Net {
 class HTTPResponse;

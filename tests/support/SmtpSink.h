@@ -1,7 +1,5 @@
 #pragma once
 
-#include "tests/support/SmtpMessage.h"
-
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
@@ -11,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "tests/support/SmtpMessage.h"
 
 namespace ruche::testing {
 

@@ -1,6 +1,3 @@
-#include "tests/support/HttpClient.h"
-#include "tests/support/SmtpSink.h"
-
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -14,7 +11,6 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StringPartSource.h>
 #include <Poco/StreamCopier.h>
-
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -22,6 +18,9 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+
+#include "tests/support/HttpClient.h"
+#include "tests/support/SmtpSink.h"
 
 using ruche::testing::HttpClient;
 using ruche::testing::HttpResponse;
@@ -203,8 +202,9 @@ class EchoHandler : public Poco::Net::HTTPRequestHandler {
       response.add("Set-Cookie", "theme=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
     } else if (uri == "/form") {
       response.setContentType("text/html");
-      answer = "<form method=post><input type=\"text\" name=\"title\">"
-               "<INPUT value='tok+en&amp;1' name='_csrf'\n type=\"hidden\"/></form>";
+      answer =
+          "<form method=post><input type=\"text\" name=\"title\">"
+          "<INPUT value='tok+en&amp;1' name='_csrf'\n type=\"hidden\"/></form>";
     } else if (uri == "/redirect") {
       response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_SEE_OTHER);
       response.set("Location", "http://localhost/echo?from=redirect");
