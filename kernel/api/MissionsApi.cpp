@@ -36,22 +36,7 @@ domain::MissionQuery readQuery(app::Services& services, const http::Request& req
   query.mode = request.queryValue("mode");
   std::string remote = request.queryValue("remote");
   storage::Database::Session session(services.db);
-  if (!query.skill.empty() && !domain::unknownSkills(*session, {query.skill}).empty()) {
-    v.add("skill", "choice", "is not a known skill");
-  }
-  if (!query.cause.empty() && !domain::unknownCauses(*session, {query.cause}).empty()) {
-    v.add("cause", "choice", "is not a known cause");
-  }
-  if (!query.association.empty()) {
-    long long id = 0;
-    *session << "SELECT id FROM associations WHERE slug = :s", soci::use(query.association), soci::into(id);
-    if (!session->got_data()) {
-      v.add("association", "choice", "is not a known association");
-    }
-  }
-  if (!query.mode.empty()) {
-    v.oneOf("mode", query.mode, {"remote", "onsite", "hybrid"});
-  }
+  domain::checkFilters(*session, v, query);
   if (!remote.empty()) {
     v.oneOf("remote", remote, {"0", "1", "true", "false"});
   }
@@ -79,27 +64,6 @@ const std::set<std::string> kMissionMembers = {"title",
                                                "causes",
                                                "languages",
                                                "publish"};
-
-/// The form-shaped input of a stored mission, so a PATCH can overlay it.
-domain::MissionInput inputOf(const domain::Mission& m) {
-  domain::MissionInput in;
-  in.title = m.title;
-  in.description = m.description;
-  in.kind = m.kind;
-  in.mode = m.mode;
-  in.place = m.place;
-  in.startsOn = m.startsOn;
-  in.endsOn = m.endsOn;
-  in.schedule = m.schedule;
-  in.durationMinutes = m.durationMinutes == 0 ? "" : std::to_string(m.durationMinutes);
-  in.placesAvailable = std::to_string(m.placesAvailable);
-  in.referentAccountId = m.referentAccountId == 0 ? "" : std::to_string(m.referentAccountId);
-  in.requiredSkills = m.requiredSkills;
-  in.niceSkills = m.niceSkills;
-  in.causes = m.causes;
-  in.languages = m.languages;
-  return in;
-}
 
 /// Overlays the members present in `body` on `input`; type errors are 422.
 /// Returns the "publish" member (create only).
@@ -254,7 +218,7 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
   router.add("PATCH", "/api/v1/associations/{slug}/missions/{id}", coordinator,
              [&services](http::Request& request, http::Response& response) {
                domain::Mission mission = ownMission(services, request, pathId(request, "id"));
-               domain::MissionInput input = inputOf(mission);
+               domain::MissionInput input = domain::inputOf(mission);
                overlay(readJsonObject(request), input, false);
                domain::Missions missions(services.db);
                missions.update(mission.id, input);

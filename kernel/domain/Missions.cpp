@@ -495,4 +495,43 @@ void Missions::touch() {
   ++missionsGeneration;
 }
 
+MissionInput inputOf(const Mission& mission) {
+  MissionInput input;
+  input.title = mission.title;
+  input.description = mission.description;
+  input.kind = mission.kind;
+  input.mode = mission.mode;
+  input.place = mission.place;
+  input.startsOn = mission.startsOn;
+  input.endsOn = mission.endsOn;
+  input.schedule = mission.schedule;
+  input.durationMinutes = mission.durationMinutes == 0 ? "" : std::to_string(mission.durationMinutes);
+  input.placesAvailable = std::to_string(mission.placesAvailable);
+  input.referentAccountId = mission.referentAccountId == 0 ? "" : std::to_string(mission.referentAccountId);
+  input.requiredSkills = mission.requiredSkills;
+  input.niceSkills = mission.niceSkills;
+  input.causes = mission.causes;
+  input.languages = mission.languages;
+  return input;
+}
+
+void checkFilters(soci::session& sql, http::Validator& v, const MissionQuery& query) {
+  if (!query.skill.empty() && !unknownSkills(sql, {query.skill}).empty()) {
+    v.add("skill", "choice", "is not a known skill");
+  }
+  if (!query.cause.empty() && !unknownCauses(sql, {query.cause}).empty()) {
+    v.add("cause", "choice", "is not a known cause");
+  }
+  if (!query.association.empty()) {
+    long long id = 0;
+    sql << "SELECT id FROM associations WHERE slug = :s", soci::use(query.association), soci::into(id);
+    if (!sql.got_data()) {
+      v.add("association", "choice", "is not a known association");
+    }
+  }
+  if (!query.mode.empty()) {
+    v.oneOf("mode", query.mode, {"remote", "onsite", "hybrid"});
+  }
+}
+
 }  // namespace ruche::domain

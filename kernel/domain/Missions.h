@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/http/Validator.h"
 #include "kernel/storage/Database.h"
 
 namespace ruche::domain {
@@ -82,6 +83,13 @@ struct MissionPage {
   int page = 1;
   int perPage = 20;
 };
+
+/// The stored mission as form input, so an edit form or a PATCH starts from it.
+MissionInput inputOf(const Mission& mission);
+
+/// Adds a field error (code "choice") for each search filter naming an
+/// unknown skill, cause, association or mode; pages and the API share it.
+void checkFilters(soci::session& sql, http::Validator& v, const MissionQuery& query);
 
 class Missions {
  public:

@@ -87,26 +87,6 @@ domain::MissionInput inputFromForm(const http::Request& request) {
   return input;
 }
 
-domain::MissionInput inputFromMission(const domain::Mission& mission) {
-  domain::MissionInput input;
-  input.title = mission.title;
-  input.description = mission.description;
-  input.kind = mission.kind;
-  input.mode = mission.mode;
-  input.place = mission.place;
-  input.startsOn = mission.startsOn;
-  input.endsOn = mission.endsOn;
-  input.schedule = mission.schedule;
-  input.durationMinutes = mission.durationMinutes == 0 ? "" : std::to_string(mission.durationMinutes);
-  input.placesAvailable = std::to_string(mission.placesAvailable);
-  input.referentAccountId = mission.referentAccountId == 0 ? "" : std::to_string(mission.referentAccountId);
-  input.requiredSkills = mission.requiredSkills;
-  input.niceSkills = mission.niceSkills;
-  input.causes = mission.causes;
-  input.languages = mission.languages;
-  return input;
-}
-
 bool contains(const std::vector<std::string>& items, const std::string& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
@@ -310,7 +290,7 @@ void registerManagePages(http::Router& router, app::Services& services) {
   router.get("/a/{slug}/manage/missions/{id}/edit", coordinator,
              [&services](http::Request& request, http::Response& response) {
                domain::Mission mission = ownMission(services, request);
-               renderForm(services, request, response, inputFromMission(mission), mission.id, false, {});
+               renderForm(services, request, response, domain::inputOf(mission), mission.id, false, {});
              });
 
   router.post("/a/{slug}/manage/missions/{id}/edit", coordinator,

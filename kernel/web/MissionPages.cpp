@@ -48,28 +48,13 @@ SearchForm readSearch(app::Services& services, const http::Request& request) {
   http::Validator v;
   form.query.text = v.optionalText("q", form.text, 100);
   storage::Database::Session session(services.db);
-  if (!form.skill.empty() && !domain::unknownSkills(*session, {form.skill}).empty()) {
-    v.add("skill", "choice", "is not a known skill");
-  }
-  if (!form.cause.empty() && !domain::unknownCauses(*session, {form.cause}).empty()) {
-    v.add("cause", "choice", "is not a known cause");
-  }
-  if (!form.association.empty()) {
-    long long id = 0;
-    *session << "SELECT id FROM associations WHERE slug = :s", soci::use(form.association), soci::into(id);
-    if (!session->got_data()) {
-      v.add("association", "choice", "is not a known association");
-    }
-  }
-  if (!form.mode.empty()) {
-    v.oneOf("mode", form.mode, {"remote", "onsite", "hybrid"});
-  }
-  form.query.from = v.date("from", form.from, false);
-  auto page = v.integer("page", form.page, 1, 1000000, false);
   form.query.skill = form.skill;
   form.query.cause = form.cause;
   form.query.association = form.association;
   form.query.mode = form.mode;
+  domain::checkFilters(*session, v, form.query);
+  form.query.from = v.date("from", form.from, false);
+  auto page = v.integer("page", form.page, 1, 1000000, false);
   form.query.remoteOnly = form.remoteOnly;
   form.query.page = static_cast<int>(page.value_or(1));
   form.query.perPage = 20;
