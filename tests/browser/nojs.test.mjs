@@ -141,7 +141,10 @@ function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/// Checks the page's one h1 (or a given h2) and, on the way, that Ruche sent
+/// the page without any script.
 async function assertHeading(page, text, level = 1) {
+  assert.equal(await page.locator('script').count(), 0, `${page.url()} holds a <script>`);
   const heading = page.getByRole('heading', { level });
   const texts = await heading.allInnerTexts();
   assert.ok(texts.some((h) => h.trim() === text || (level === 1 && h.includes(text))),

@@ -63,7 +63,10 @@ export async function startDemo() {
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => { stderr += chunk; });
   child.stdout.setEncoding('utf8');
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', (error) => resolve({ code: error.message, signal: null }));
+  });
 
   const ready = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`ruche demo printed no URL in 90 s:\n${stdout}\n${stderr}`)), 90_000);
