@@ -90,6 +90,8 @@ MembersView membersView(const std::string& slug) {
 void registerAdminPages(http::Router& router, app::Services& services) {
   registerFederationAdminPages(router, services);
   registerAssociationAdminPages(router, services);
+  registerTemplatePages(router, services);
+  registerTaxonomyPages(router, services);
 }
 
 void registerFederationAdminPages(http::Router& router, app::Services& services) {

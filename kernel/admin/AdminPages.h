@@ -16,4 +16,10 @@ void registerFederationAdminPages(http::Router& router, app::Services& services)
 /// /a/<slug>/manage/settings and …/members (guard: association admin).
 void registerAssociationAdminPages(http::Router& router, app::Services& services);
 
+/// /admin/templates… : the federation's mission templates (guard: federation admin).
+void registerTemplatePages(http::Router& router, app::Services& services);
+
+/// /admin/skills and /admin/causes: the federation's lists (guard: federation admin).
+void registerTaxonomyPages(http::Router& router, app::Services& services);
+
 }  // namespace ruche::admin

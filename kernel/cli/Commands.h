@@ -27,6 +27,8 @@ int runDemo(const CommandLine& line);
 
 /// Console logging with the request id in every line, at `level`.
 void setUpLogging(const std::string& level);
+/// Writes out log lines still queued; main calls it before exiting.
+void flushLogs();
 
 /// Blocks SIGINT/SIGTERM in every thread; call before starting threads.
 void blockStopSignals();

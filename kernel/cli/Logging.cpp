@@ -1,3 +1,4 @@
+#include <Poco/AsyncChannel.h>
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FormattingChannel.h>
@@ -10,12 +11,27 @@
 
 namespace ruche::cli {
 
+namespace {
+// Kept so the queue can be flushed before the process exits.
+Poco::AutoPtr<Poco::AsyncChannel> asyncChannel;
+}  // namespace
+
 void setUpLogging(const std::string& level) {
   Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
+  // The request id is read when the line is formatted, on the request's own
+  // thread; only writing to the console happens on the logging thread, so a
+  // slow terminal or journald never holds up a request.
   Poco::AutoPtr<http::RequestIdFormatter> formatter(new http::RequestIdFormatter("%Y-%m-%dT%H:%M:%SZ %p %s: %t"));
-  Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
+  asyncChannel = new Poco::AsyncChannel(console);
+  Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, asyncChannel));
   Poco::Logger::root().setChannel(channel);
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+}
+
+void flushLogs() {
+  if (asyncChannel) {
+    asyncChannel->close();
+  }
 }
 
 void blockStopSignals() {

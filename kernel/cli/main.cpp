@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
       std::cout << command.help;
       return 0;
     }
+    // Whatever way the command ends, queued log lines are written first.
+    struct FlushLogsOnExit {
+      ~FlushLogsOnExit() { flushLogs(); }
+    } flushOnExit;
     try {
       return command.run(line);
     } catch (const UsageError& e) {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace ruche::config {
 
@@ -25,6 +26,8 @@ struct HttpSettings {
   int keepAliveRequests = 100;
   int requestTimeoutSeconds = 15;
   std::size_t maxBodyBytes = 1024 * 1024;
+  /// Peers whose X-Forwarded-For is believed (the reverse proxy in front).
+  std::vector<std::string> trustedProxies = {"127.0.0.1", "::1"};
 };
 
 /// Everything read from the config file, environment and command line.

@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <sstream>
+
+#include <Poco/Net/IPAddress.h>
 
 #include "kernel/config/ConfigError.h"
 
@@ -98,6 +101,26 @@ const std::vector<KeyDef>& keyDefs() {
       {{"http.max_body_bytes", "", "largest request body accepted (default 1048576)"},
        [](Settings& s, const std::string& k, const std::string& v) {
          s.http.maxBodyBytes = static_cast<std::size_t>(parseInt(k, v, 1024, 1 << 30));
+       }},
+      {{"http.trusted_proxies", "",
+        "addresses of reverse proxies whose X-Forwarded-For gives the client address (default 127.0.0.1 ::1; "
+        "\"none\" trusts nobody)"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.http.trustedProxies.clear();
+         std::string list = v;
+         std::replace(list.begin(), list.end(), ',', ' ');
+         std::istringstream words(list);
+         std::string address;
+         while (words >> address) {
+           if (address == "none") {
+             continue;
+           }
+           Poco::Net::IPAddress parsed;
+           if (!Poco::Net::IPAddress::tryParse(address, parsed)) {
+             throw ConfigError(k, "\"" + address + "\" is not an IP address");
+           }
+           s.http.trustedProxies.push_back(parsed.toString());
+         }
        }},
       {{"base_url", "", "public URL of the instance, e.g. https://benevoles.example.org"},
        [](Settings& s, const std::string& k, const std::string& v) {

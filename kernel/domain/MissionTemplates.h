@@ -41,6 +41,11 @@ class MissionTemplates {
   /// Throws http::HttpError 422 with field errors (title, description, kind,
   /// mode, duration_minutes) on invalid input.
   long long create(const MissionTemplateInput& input);
+  /// Same validation as create; false when no template has this id.
+  bool update(long long id, const MissionTemplateInput& input);
+  /// Deletes the template (missions made from it keep their own copy of the
+  /// fields); false when no template has this id.
+  bool remove(long long id);
 
   /// A mission form prefilled from the template; the coordinator completes it.
   static MissionInput instantiate(const MissionTemplate& missionTemplate);

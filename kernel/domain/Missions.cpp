@@ -485,4 +485,6 @@ std::vector<Mission> Missions::ofAssociation(long long associationId) {
 
 unsigned long long Missions::generation() { return missionsGeneration.load(); }
 
+void Missions::touch() { ++missionsGeneration; }
+
 }  // namespace ruche::domain

@@ -98,6 +98,9 @@ class Missions {
   std::vector<Mission> ofAssociation(long long associationId);
   /// Bumped whenever any mission changes; keys the anonymous page cache.
   static unsigned long long generation();
+  /// Bumps the generation for changes that show on mission pages without
+  /// being missions (a skill or cause added or renamed).
+  static void touch();
 
  private:
   storage::Database& db_;

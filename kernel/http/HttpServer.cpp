@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -14,6 +15,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <limits>
@@ -75,7 +77,7 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     auto started = std::chrono::steady_clock::now();
-    ++owner_.inFlight_;
+    InFlight counted(owner_.inFlight_);
     Request request;
     Response response;
     std::string incomingId = in.get("X-Request-Id", "");
@@ -89,22 +91,56 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
       Poco::Logger::get("ruche.http").error("request failed before the pipeline: %s", std::string(e.what()));
       response.text("Internal Server Error\n", 500);
     }
-    write(in, out, request, response);
+    try {
+      write(in, out, request, response);
+    } catch (const std::exception& e) {
+      // The client went away mid-response: nothing more to tell it.
+      Poco::Logger::get("ruche.http").notice("response not delivered: %s", std::string(e.what()));
+    }
     auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     Poco::Logger::get("ruche.access")
         .information("%s \"%s %s\" %d %z %.1fms", request.remoteIp, in.getMethod(), in.getURI(), response.status,
                      response.body.size(), static_cast<double>(micros) / 1000.0);
     setCurrentRequestId("");
-    --owner_.inFlight_;
   }
 
  private:
+  // Counts a request as in flight for exactly as long as it is handled,
+  // even when writing the response throws.
+  class InFlight {
+   public:
+    explicit InFlight(std::atomic<int>& counter) : counter_(counter) { ++counter_; }
+    ~InFlight() { --counter_; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    std::atomic<int>& counter_;
+  };
+
+  // The socket's peer, or — when that peer is our reverse proxy — the last
+  // address it appended to X-Forwarded-For (earlier ones are the client's say).
+  std::string clientIp(const Poco::Net::HTTPServerRequest& in) const {
+    std::string peer = in.clientAddress().host().toString();
+    const auto& trusted = owner_.settings_.trustedProxies;
+    if (std::find(trusted.begin(), trusted.end(), peer) == trusted.end() || !in.has("X-Forwarded-For")) {
+      return peer;
+    }
+    std::string forwarded = in.get("X-Forwarded-For");
+    auto comma = forwarded.rfind(',');
+    std::string last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+    last.erase(0, last.find_first_not_of(' '));
+    last.erase(last.find_last_not_of(' ') + 1);
+    Poco::Net::IPAddress address;
+    return Poco::Net::IPAddress::tryParse(last, address) ? address.toString() : peer;
+  }
+
   // Fills `request`; on a request that must be refused, fills `response` and returns false.
   bool parse(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
     request.method = in.getMethod();
     request.target = in.getURI();
-    request.remoteIp = in.clientAddress().host().toString();
+    request.remoteIp = clientIp(in);
     try {
       Poco::URI uri(in.getURI());
       request.path = uri.getPath();
@@ -244,6 +280,9 @@ void HttpServer::stop(std::chrono::milliseconds drain) {
   while (inFlight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // Nothing in flight any more: close idle keep-alive connections now rather
+  // than waiting for their timeout.
+  server_->stopAll(true);
   server_.reset();
   pool_->joinAll();
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <vector>
 
 namespace ruche::storage {
 
@@ -37,14 +38,67 @@ std::unique_ptr<Database> Database::open(const std::string& url, std::size_t siz
   return db;
 }
 
+namespace {
+
+// What this thread holds of each database it uses: the connection and how
+// many Sessions and transactions are stacked on it.
+struct ThreadHold {
+  const Database* db;
+  soci::session* session;
+  int sessions;
+  int transactions;
+};
+
+thread_local std::vector<ThreadHold> holds;
+
+ThreadHold* holdOf(const Database* db) {
+  for (auto& hold : holds) {
+    if (hold.db == db) {
+      return &hold;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Database::Session::Session(Database& db) : db_(db) {
+  if (ThreadHold* hold = holdOf(&db)) {
+    ++hold->sessions;
+    session_ = hold->session;
+    return;
+  }
+  owned_ = std::make_unique<soci::session>(*db.pool_);
+  session_ = owned_.get();
+  holds.push_back(ThreadHold{&db, session_, 1, 0});
+}
+
+Database::Session::~Session() {
+  ThreadHold* hold = holdOf(&db_);
+  if (hold != nullptr && --hold->sessions == 0) {
+    holds.erase(holds.begin() + (hold - holds.data()));
+  }
+}
+
 void Database::transaction(const std::function<void(soci::session&)>& work) {
   Session session(*this);
   soci::session& s = *session;
+  ThreadHold* hold = holdOf(this);
+  if (hold->transactions > 0) {
+    work(s);  // joins the transaction already open on this thread
+    return;
+  }
   s << (backend() == Backend::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  ++hold->transactions;
   try {
     work(s);
+    --holdOf(this)->transactions;
     s << "COMMIT";
   } catch (...) {
+    ThreadHold* current = holdOf(this);
+    if (current->transactions > 0) {
+      --current->transactions;
+    }
     try {
       s << "ROLLBACK";
     } catch (...) {

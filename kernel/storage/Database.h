@@ -25,19 +25,33 @@ class Database {
   const ConnectionTarget& target() const { return target_; }
 
   /// A session borrowed from the pool for the lifetime of this object.
+  ///
+  /// A thread borrows at most one connection per database: a Session made
+  /// while the same thread already holds one (a helper called from a handler
+  /// that has its own Session, or from inside `transaction()`) shares it. So
+  /// nested calls never wait for a second connection — with every connection
+  /// of the pool held by threads waiting for another, that would deadlock —
+  /// and code called inside a transaction reads and writes in it.
   class Session {
    public:
-    explicit Session(Database& db) : session_(*db.pool_) {}
-    soci::session& operator*() { return session_; }
-    soci::session* operator->() { return &session_; }
+    explicit Session(Database& db);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+    soci::session& operator*() { return *session_; }
+    soci::session* operator->() { return session_; }
 
    private:
-    soci::session session_;
+    friend class Database;
+    Database& db_;
+    std::unique_ptr<soci::session> owned_;  ///< null when shared with an outer Session
+    soci::session* session_ = nullptr;
   };
 
   /// Runs `work` in one transaction and commits; rolls back if it throws.
   /// On SQLite the transaction is BEGIN IMMEDIATE, so two writers queue on the
-  /// busy timeout instead of failing to upgrade a read lock.
+  /// busy timeout instead of failing to upgrade a read lock. Called inside
+  /// another transaction of the same thread, `work` joins the outer one.
   void transaction(const std::function<void(soci::session&)>& work);
 
  private:

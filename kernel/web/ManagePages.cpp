@@ -250,6 +250,15 @@ void registerManagePages(http::Router& router, app::Services& services) {
     data.set("manage_url", managePath(request));
     data.set("missions", list);
     data.set("has_missions", flag(!missions.empty()));
+    Data templates{Data::type::list};
+    for (const auto& t : domain::MissionTemplates(services.db).list()) {
+      Data item{Data::type::object};
+      item.set("url", managePath(request) + "/missions/new?template=" + std::to_string(t.id));
+      item.set("title", t.title);
+      templates.push_back(item);
+    }
+    data.set("has_templates", flag(!templates.is_empty_list()));
+    data.set("templates", templates);
     std::string done = request.queryValue("done");
     if (done == "created" || done == "saved" || done == "published" || done == "closed") {
       data.set("done", services.pages.text(request, "manage.missions.done_" + done));

@@ -157,3 +157,18 @@ TEST_CASE("sign-up still succeeds and signs in when the mail server is down") {
   CHECK(http.get("/me").status == 200);
   CHECK(server.smtp().messages().empty());
 }
+
+TEST_CASE("behind the reverse proxy, throttling counts the client's address, not the proxy's") {
+  TestServer server(Backend::Sqlite);
+  auto http = server.client();
+  auto page = http.get("/login");
+  std::string csrf = HttpClient::csrfFrom(page.body);
+  auto response = http.post("/login", "_csrf=" + csrf + "&email=x%40example.org&password=wrong+password",
+                            "application/x-www-form-urlencoded",
+                            {{"X-Forwarded-For", "198.51.100.1, 203.0.113.7"}});
+  CHECK(response.status == 401);
+  long long failures = 0;
+  ruche::storage::Database::Session session(server.services().db);
+  *session << "SELECT failures FROM login_attempts WHERE throttle_key = 'ip:203.0.113.7'", soci::into(failures);
+  CHECK(failures == 1);
+}

@@ -87,3 +87,11 @@ TEST_CASE("a bad or unknown key stops start-up with one line naming it") {
     CHECK(message.find('\n') == std::string::npos);
   }
 }
+
+TEST_CASE("trusted proxies are IP addresses or none") {
+  auto settings = loadSettings(std::nullopt, {}, {{"http.trusted_proxies", "10.0.0.2, ::1"}});
+  CHECK(settings.http.trustedProxies == std::vector<std::string>{"10.0.0.2", "::1"});
+  CHECK(loadSettings(std::nullopt, {}, {{"http.trusted_proxies", "none"}}).http.trustedProxies.empty());
+  CHECK(errorOf(std::nullopt, {}, {{"http.trusted_proxies", "proxy.local"}}).find("http.trusted_proxies") !=
+        std::string::npos);
+}

@@ -68,3 +68,38 @@ TEST_CASE("a failing migration leaves nothing behind") {
     }
   }
 }
+
+TEST_CASE("nested sessions and transactions on one thread share one connection") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TempDir dir;
+      // One connection only: a second borrow from the pool would wait forever.
+      auto db = storage::Database::open(freshDatabaseUrl(backend, dir.path()), 1);
+      storage::Migrator(*db).migrate(app::App::allMigrations());
+      long long now = storage::nowSeconds();
+      {
+        storage::Database::Session outer(*db);
+        db->transaction([&](soci::session& sql) {
+          sql << "INSERT INTO associations (slug, name, created_at) VALUES ('a1', 'A1', :t)", soci::use(now);
+          db->transaction([&](soci::session& inner) {
+            inner << "INSERT INTO associations (slug, name, created_at) VALUES ('a2', 'A2', :t)", soci::use(now);
+          });
+          storage::Database::Session nested(*db);
+          long long seen = 0;
+          *nested << "SELECT COUNT(*) FROM associations", soci::into(seen);
+          CHECK(seen == 2);  // the nested session reads inside the open transaction
+        });
+      }
+      CHECK_THROWS(db->transaction([&](soci::session& sql) {
+        sql << "INSERT INTO associations (slug, name, created_at) VALUES ('a3', 'A3', :t)", soci::use(now);
+        db->transaction([&](soci::session& inner) {
+          inner << "INSERT INTO associations (slug, name, created_at) VALUES ('a1', 'dup', :t)", soci::use(now);
+        });
+      }));
+      storage::Database::Session after(*db);
+      long long count = 0;
+      *after << "SELECT COUNT(*) FROM associations", soci::into(count);
+      CHECK(count == 2);  // a3 rolled back with the failing inner insert
+    }
+  }
+}
