@@ -1,0 +1,127 @@
+// axe-core (WCAG 2.0 and 2.1, levels A and AA) on Ruche's main pages, in French
+// and in English, as the visitor each page is meant for. A serious or critical
+// violation fails the page's test and is printed with its rule, help and targets.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startDemo, launchBrowser, signIn, runAxe, describeViolations, withLang, artifacts, t as text } from './support.mjs';
+
+const slug = 'jardins-partages';
+const languages = ['fr', 'en'];
+const accounts = {
+  volunteer: 'camille.martin@demo.ruche.local',
+  coordinator: 'karim.benali@demo.ruche.local',
+  admin: 'admin@demo.ruche.local',
+};
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo();
+  browser = await launchBrowser();
+  if (artifacts) {
+    fs.mkdirSync(artifacts, { recursive: true });
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/// A context where axe can run: JavaScript on (for axe only; Ruche sends none)
+/// and the pages' CSP (script-src 'self') bypassed so the injected axe runs.
+async function axePage(who) {
+  const context = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+  if (who) {
+    await signIn(page, server.url, accounts[who], server.password);
+  }
+  return { context, page };
+}
+
+/// Fails with every blocking violation listed; prints the minor ones.
+async function assertAccessible(page, label) {
+  const { blocking, other } = await runAxe(page);
+  if (other.length > 0) {
+    console.log(`# ${label}: ${other.length} minor/moderate axe finding(s)\n${describeViolations(other)}`);
+  }
+  assert.equal(blocking.length, 0,
+    `${label}: ${blocking.length} serious/critical axe violation(s)\n${describeViolations(blocking)}`);
+}
+
+/// Opens each path in each language and checks it; one subtest per page.
+async function checkPages(t, page, paths, screenshots = {}) {
+  for (const pagePath of paths) {
+    for (const lang of languages) {
+      await t.test(`${pagePath} (${lang})`, async () => {
+        const response = await page.goto(`${server.url}${withLang(pagePath, lang)}`);
+        assert.equal(response.status(), 200, `${pagePath} answered ${response.status()}`);
+        assert.equal(await page.getAttribute('html', 'lang'), lang);
+        await assertAccessible(page, `${pagePath} (${lang})`);
+        if (artifacts && screenshots[pagePath] && lang === 'fr') {
+          await page.screenshot({ path: path.join(artifacts, screenshots[pagePath]), fullPage: true });
+        }
+      });
+    }
+  }
+}
+
+test('public pages pass axe in French and English', async (t) => {
+  const { context, page } = await axePage(null);
+  try {
+    await page.goto(`${server.url}/missions`);
+    const href = await page.locator('main .card h3 a').first().getAttribute('href');
+    assert.match(href ?? '', /^\/missions\/\d+$/, 'no mission link on /missions');
+    await checkPages(t, page, ['/', '/missions', href, '/signup', '/login', `/a/${slug}`],
+      { '/missions': 'missions.png' });
+
+    for (const lang of languages) {
+      await t.test(`/signup after a failed submit (${lang})`, async () => {
+        await page.goto(`${server.url}${withLang('/signup', lang)}`);
+        await page.getByLabel(text('signup.email', lang), { exact: true }).fill('not an address');
+        const [answer] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/signup'),
+          page.getByRole('button', { name: text('signup.submit', lang), exact: true }).click(),
+        ]);
+        assert.equal(answer.status(), 422, 'a sign-up with errors is not answered 422');
+        await page.waitForLoadState();
+        const summary = page.getByRole('alert');
+        assert.ok(await summary.first().isVisible(), 'no error summary after a failed sign-up');
+        assert.equal(await page.locator('[aria-invalid="true"]').count() >= 2, true, 'fields are not marked invalid');
+        await assertAccessible(page, `/signup with errors (${lang})`);
+      });
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test("a volunteer's pages pass axe in French and English", async (t) => {
+  const { context, page } = await axePage('volunteer');
+  try {
+    await checkPages(t, page, ['/me', '/me/profile', '/me/applications'], { '/me/profile': 'me-profile.png' });
+  } finally {
+    await context.close();
+  }
+});
+
+test("a coordinator's pages pass axe in French and English", async (t) => {
+  const { context, page } = await axePage('coordinator');
+  try {
+    await checkPages(t, page, [`/a/${slug}/manage`, `/a/${slug}/manage/missions/new`, `/a/${slug}/manage/applications`]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the federation admin page passes axe in French and English', async (t) => {
+  const { context, page } = await axePage('admin');
+  try {
+    await checkPages(t, page, ['/admin']);
+  } finally {
+    await context.close();
+  }
+});
