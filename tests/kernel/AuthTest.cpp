@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "kernel/auth/Housekeeping.h"
 #include "kernel/auth/LoginThrottle.h"
 #include "kernel/web/SignInCookie.h"
 #include "tests/kernel/TestServer.h"
@@ -246,4 +247,26 @@ TEST_CASE("API tokens open the API only, not the pages") {
   auto mint = http.request("POST", "/me/tokens", "name=more", "application/x-www-form-urlencoded",
                            {{"Authorization", "Bearer " + token}});
   CHECK(mint.status == 403);  // no session, no CSRF token: refused before anything happens
+}
+
+TEST_CASE("expired sessions, tokens and login counters are purged") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      long long id = server.createAccount("old@example.org", "correct horse battery", "Old");
+      auto& db = server.services().db;
+      std::string fresh = server.services().sessions.create(id);
+      db.transaction([&](soci::session& sql) {
+        sql << "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at) "
+               "VALUES ('stale', :a, 'c', 1, 1, 2)",
+            soci::use(id);
+        sql << "INSERT INTO email_tokens (token_hash, account_id, purpose, expires_at) VALUES ('t', :a, 'reset', 5)",
+            soci::use(id);
+        sql << "INSERT INTO login_attempts (throttle_key, window_start, failures) VALUES ('ip:1.2.3.4', 10, 3)";
+      });
+      CHECK(ruche::auth::purgeExpired(db) == 3);
+      CHECK(server.services().sessions.load(fresh));
+      CHECK(ruche::auth::purgeExpired(db) == 0);
+    }
+  }
 }
