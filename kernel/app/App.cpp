@@ -9,6 +9,7 @@
 #include "kernel/auth/SessionMiddleware.h"
 #include "kernel/domain/AssociationMiddleware.h"
 #include "kernel/domain/KernelSchema.h"
+#include "kernel/domain/Missions.h"
 #include "kernel/http/SecurityHeaders.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/LocaleMiddleware.h"
@@ -23,6 +24,7 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   std::filesystem::create_directories(settings_.dataDir);
   db_ = storage::Database::open(settings_.databaseUrl, static_cast<std::size_t>(settings_.databasePool));
   storage::Migrator(*db_).migrate(allMigrations());
+  domain::Missions(*db_).fillSearchText();
   if (long long purged = auth::purgeExpired(*db_); purged > 0) {
     Poco::Logger::get("ruche").information("removed %Ld expired sessions, tokens and login counters", purged);
   }

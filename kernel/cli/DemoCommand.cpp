@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "kernel/app/App.h"
+#include "kernel/domain/Missions.h"
 #include "kernel/auth/Secrets.h"
 #include "kernel/cli/CommandSupport.h"
 #include "kernel/cli/Commands.h"
@@ -79,6 +80,8 @@ int runDemo(const CommandLine& line) {
   app::App app(settings);
   storage::Database& db = app.services().db;
   std::string password = prepare(db, settings.dataDir);
+  // The demo's missions are written in bulk by SQL: give them their search text.
+  domain::Missions(db).fillSearchText();
   DemoCounts counts = demoCounts(db);
   return serveUntilStopped(app, settings, [&](const std::string& url) {
     std::cout << "Ruche demo is running at " << url << "\n"

@@ -252,11 +252,19 @@ INSERT INTO causes (slug, name_fr, name_en) VALUES
   ('refugees', 'Accueil des réfugiés', 'Refugee support');
 )SQL";
 
+// Lower-cased, accent-free title and description (see SearchText.h), filled
+// by the application; rows of older versions are filled at start.
+const char* const kMissionSearchText = R"SQL(
+ALTER TABLE missions ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+)SQL";
+
 }  // namespace
 
 const storage::ModuleMigrations& kernelMigrations() {
-  static const storage::ModuleMigrations migrations{
-      "kernel", {{1, "initial schema", kInitialSchema}, {2, "starting skills and causes", kStartingLists}}};
+  static const storage::ModuleMigrations migrations{"kernel",
+                                                    {{1, "initial schema", kInitialSchema},
+                                                     {2, "starting skills and causes", kStartingLists},
+                                                     {3, "mission search text", kMissionSearchText}}};
   return migrations;
 }
 

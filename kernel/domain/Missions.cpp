@@ -4,8 +4,10 @@
 #include <atomic>
 #include <cctype>
 #include <functional>
+#include <tuple>
 
 #include "kernel/auth/Roles.h"
+#include "kernel/domain/SearchText.h"
 #include "kernel/domain/Taxonomy.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
@@ -315,15 +317,10 @@ void loadDetails(soci::session& sql, std::vector<Mission>& missions) {
       });
 }
 
-std::string lowerAscii(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // LIKE pattern matching `text` anywhere; its own % _ and \ are escaped.
 std::string containsPattern(const std::string& text) {
   std::string out = "%";
-  for (char c : lowerAscii(text)) {
+  for (char c : text) {
     if (c == '%' || c == '_' || c == '\\') {
       out += '\\';
     }
@@ -344,14 +341,16 @@ long long Missions::create(long long associationId, long long createdBy, const M
     soci::indicator referentInd = m.referent == 0 ? soci::i_null : soci::i_ok;
     long long creator = createdBy;
     soci::indicator creatorInd = createdBy == 0 ? soci::i_null : soci::i_ok;
+    std::string searchText = foldForSearch(m.title + "\n" + m.description);
     sql << "INSERT INTO missions (association_id, title, description, kind, mode, place, starts_on, ends_on, "
            "schedule, duration_minutes, places_available, referent_account_id, status, created_by, created_at, "
-           "updated_at) VALUES (:assoc, :title, :descr, :kind, :mode, :place, :starts, :ends, :sched, :dur, "
-           ":places, :ref, :status, :by, :created, :updated) RETURNING id",
+           "updated_at, search_text) VALUES (:assoc, :title, :descr, :kind, :mode, :place, :starts, :ends, :sched, "
+           ":dur, "
+           ":places, :ref, :status, :by, :created, :updated, :search) RETURNING id",
         soci::use(associationId), soci::use(m.title), soci::use(m.description), soci::use(m.kind), soci::use(m.mode),
         soci::use(m.place), soci::use(m.startsOn), soci::use(m.endsOn), soci::use(m.schedule),
         soci::use(m.durationMinutes), soci::use(m.placesAvailable), soci::use(referent, referentInd), soci::use(status),
-        soci::use(creator, creatorInd), soci::use(now), soci::use(now), soci::into(id);
+        soci::use(creator, creatorInd), soci::use(now), soci::use(now), soci::use(searchText), soci::into(id);
     writeChildren(sql, id, m);
   });
   ++missionsGeneration;
@@ -369,12 +368,15 @@ void Missions::update(long long missionId, const MissionInput& input) {
     long long now = storage::nowSeconds();
     long long referent = m.referent;
     soci::indicator referentInd = m.referent == 0 ? soci::i_null : soci::i_ok;
+    std::string searchText = foldForSearch(m.title + "\n" + m.description);
     sql << "UPDATE missions SET title = :title, description = :descr, kind = :kind, mode = :mode, place = :place, "
            "starts_on = :starts, ends_on = :ends, schedule = :sched, duration_minutes = :dur, "
-           "places_available = :places, referent_account_id = :ref, updated_at = :updated WHERE id = :id",
+           "places_available = :places, referent_account_id = :ref, updated_at = :updated, search_text = :search "
+           "WHERE id = :id",
         soci::use(m.title), soci::use(m.description), soci::use(m.kind), soci::use(m.mode), soci::use(m.place),
         soci::use(m.startsOn), soci::use(m.endsOn), soci::use(m.schedule), soci::use(m.durationMinutes),
-        soci::use(m.placesAvailable), soci::use(referent, referentInd), soci::use(now), soci::use(missionId);
+        soci::use(m.placesAvailable), soci::use(referent, referentInd), soci::use(now), soci::use(searchText),
+        soci::use(missionId);
     writeChildren(sql, missionId, m);
   });
   ++missionsGeneration;
@@ -427,9 +429,8 @@ MissionPage Missions::search(const MissionQuery& query) {
   std::string where = " WHERE m.status = 'published'";
   std::vector<std::string> params;
   if (!query.text.empty()) {
-    where += " AND (LOWER(m.title) LIKE :t1 ESCAPE '\\' OR LOWER(m.description) LIKE :t2 ESCAPE '\\')";
-    params.push_back(containsPattern(query.text));
-    params.push_back(containsPattern(query.text));
+    where += " AND m.search_text LIKE :t ESCAPE '\\'";
+    params.push_back(containsPattern(foldForSearch(query.text)));
   }
   if (!query.skill.empty()) {
     where +=
@@ -500,6 +501,27 @@ unsigned long long Missions::generation() {
 
 void Missions::touch() {
   ++missionsGeneration;
+}
+
+int Missions::fillSearchText() {
+  int filled = 0;
+  db_.transaction([&](soci::session& sql) {
+    std::vector<std::tuple<long long, std::string>> rows;
+    long long id = 0;
+    std::string title;
+    std::string description;
+    soci::statement st = (sql.prepare << "SELECT id, title, description FROM missions WHERE search_text = ''",
+                          soci::into(id), soci::into(title), soci::into(description));
+    st.execute();
+    while (st.fetch()) {
+      rows.emplace_back(id, foldForSearch(title + "\n" + description));
+    }
+    for (auto& [rowId, text] : rows) {
+      sql << "UPDATE missions SET search_text = :s WHERE id = :id", soci::use(text), soci::use(rowId);
+      ++filled;
+    }
+  });
+  return filled;
 }
 
 MissionInput inputOf(const Mission& mission) {

@@ -109,6 +109,9 @@ class Missions {
   /// Bumps the generation for changes that show on mission pages without
   /// being missions (a skill or cause added or renamed).
   static void touch();
+  /// Computes the search text of missions written without it (older
+  /// versions, bulk imports such as the demo); run at start. Returns how many.
+  int fillSearchText();
 
  private:
   storage::Database& db_;

@@ -6,6 +6,7 @@
 
 #include "kernel/domain/MissionTemplates.h"
 #include "kernel/domain/Missions.h"
+#include "kernel/domain/SearchText.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/web/AnonymousPageCache.h"
 #include "tests/kernel/TestServer.h"
@@ -444,4 +445,32 @@ TEST_CASE("a mission template prefills the new-mission form") {
   CHECK(form.status == 200);
   CHECK(contains(form.body, "value=\"Relecture de documents\""));
   CHECK(coord.get("/a/resto/manage/missions/new?template=999").status == 404);
+}
+
+TEST_CASE("text search ignores case and accents on both backends") {
+  CHECK(ruche::domain::foldForSearch("École PÉDAGOGIQUE — Œuvre") == "ecole pedagogique — oeuvre");
+  for (auto backend : ruche::testing::allBackends()) {
+    SUBCASE(ruche::testing::backendName(backend)) {
+      ruche::testing::TestServer server(backend);
+      long long association = server.createAssociation("ecoles", "Écoles");
+      ruche::domain::MissionInput input;
+      input.title = "Aide aux devoirs à l'École Jules-Ferry";
+      input.description = "Accompagner des élèves de CM2 après la classe.";
+      input.kind = "regular";
+      input.mode = "onsite";
+      input.place = "Rennes";
+      input.placesAvailable = "2";
+      ruche::domain::Missions missions(server.services().db);
+      missions.create(association, 0, input, true);
+      for (const char* words : {"école", "ECOLE", "Élèves", "ecole jules"}) {
+        ruche::domain::MissionQuery query;
+        query.text = words;
+        INFO(words);
+        CHECK(missions.search(query).total == 1);
+      }
+      ruche::domain::MissionQuery none;
+      none.text = "collège";
+      CHECK(missions.search(none).total == 0);
+    }
+  }
 }
