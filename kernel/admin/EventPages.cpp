@@ -97,7 +97,8 @@ void deadLetterPage(app::Services& services, http::Request& request, http::Respo
   data.set("has_letters", boolean(!rows.is_empty_list()));
   data.set("letters", rows);
   data.set("replayed", boolean(request.queryValue("replayed") == "1"));
-  data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors, "events.validation.")));
+  data.set("errors",
+           themes::PageRenderer::fieldErrors(services.pages.localised(request, errors, "events.validation.")));
   services.pages.page(request, response, "admin_events", data, "events.dead.title", errors.empty() ? 200 : 422);
 }
 

@@ -105,11 +105,12 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));
              });
 
-  router.get(
-      "/api/v1/me/applications/{id}", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
-        auto application = domain::Applications(services.db, &services.events).ownedBy(pathId(request, "id"), request.visitor.accountId);
-        writeJson(response, detailJson(services, application, false));
-      });
+  router.get("/api/v1/me/applications/{id}", guards.signedIn(),
+             [&services](http::Request& request, http::Response& response) {
+               auto application = domain::Applications(services.db, &services.events)
+                                      .ownedBy(pathId(request, "id"), request.visitor.accountId);
+               writeJson(response, detailJson(services, application, false));
+             });
 
   router.post("/api/v1/me/applications/{id}/charter", guards.signedIn(),
               [&services](http::Request& request, http::Response& response) {
@@ -153,8 +154,8 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
 
   router.get("/api/v1/associations/{slug}/applications/{id}", coordinator,
              [&services](http::Request& request, http::Response& response) {
-               auto application =
-                   domain::Applications(services.db, &services.events).inAssociation(pathId(request, "id"), request.association->id);
+               auto application = domain::Applications(services.db, &services.events)
+                                      .inAssociation(pathId(request, "id"), request.association->id);
                writeJson(response, detailJson(services, application, true));
              });
 

@@ -55,8 +55,8 @@ void registerHoursApi(http::Router& router, app::Services& services) {
                 std::string minutes = r.integerText("minutes").value_or("");
                 std::string note = r.string("note").value_or("");
                 r.check();
-                long long id =
-                    domain::Hours(services.db, &services.events).log(applicationId, request.visitor.accountId, day, minutes, note);
+                long long id = domain::Hours(services.db, &services.events)
+                                   .log(applicationId, request.visitor.accountId, day, minutes, note);
                 writeJson(response, hoursJson(entryOf(services, applicationId, id), false), 201);
               });
 
@@ -82,7 +82,8 @@ void registerHoursApi(http::Router& router, app::Services& services) {
     router.post("/api/v1/associations/{slug}/hours/{id}/" + action, coordinator,
                 [&services, validate = validate](http::Request& request, http::Response& response) {
                   long long id = pathId(request, "id");
-                  domain::Hours(services.db, &services.events).decide(id, request.association->id, request.visitor.accountId, validate);
+                  domain::Hours(services.db, &services.events)
+                      .decide(id, request.association->id, request.visitor.accountId, validate);
                   Poco::JSON::Object::Ptr o = newObject();
                   o->set("id", id);
                   o->set("status", validate ? "validated" : "rejected");

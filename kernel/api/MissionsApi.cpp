@@ -175,7 +175,8 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
 
   router.get("/api/v1/missions", guards.anyone(), [&services](http::Request& request, http::Response& response) {
     PageRequest page = readPage(request);
-    domain::MissionPage found = domain::Missions(services.db, &services.events).search(readQuery(services, request, page));
+    domain::MissionPage found =
+        domain::Missions(services.db, &services.events).search(readQuery(services, request, page));
     Poco::JSON::Array::Ptr items = newArray();
     for (const auto& mission : found.missions) {
       items->add(missionJson(mission));

@@ -28,8 +28,8 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
   accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
   guards_ = std::make_unique<auth::Guards>(*db_);
-  services_ = std::make_unique<Services>(
-      Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_, *sessions_, *apiTokens_, *guards_, *events_});
+  services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
+                                                  *sessions_, *apiTokens_, *guards_, *events_});
   registerRoutes();
 
   bool https = settings_.secureCookies();

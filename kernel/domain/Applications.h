@@ -99,7 +99,7 @@ class Applications {
   // Changes the status if it still is `from`, and records the event; 409 if
   // someone changed it meanwhile. Runs inside the caller's transaction.
   void move(soci::session& sql, long long applicationId, const std::string& from, const std::string& to,
-                   long long actorId, const std::string& note);
+            long long actorId, const std::string& note);
 
   storage::Database& db_;
   events::EventBus* events_;

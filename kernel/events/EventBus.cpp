@@ -1,7 +1,6 @@
 #include "kernel/events/EventBus.h"
 
 #include <Poco/Logger.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -10,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 
 #include "kernel/events/TopicPattern.h"
 
@@ -214,8 +214,8 @@ int EventBus::Impl::dispatchOnce() {
     if (error.empty()) {
       recordSuccess(delivery, token);
     } else {
-      logger().warning("subscriber %s failed on event %Ld (%s), attempt %d: %s", delivery.subscriber,
-                       delivery.event.id, delivery.event.topic, delivery.attempt, error);
+      logger().warning("subscriber %s failed on event %Ld (%s), attempt %d: %s", delivery.subscriber, delivery.event.id,
+                       delivery.event.topic, delivery.attempt, error);
       recordFailure(delivery, token, error);
     }
   }

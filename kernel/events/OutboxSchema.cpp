@@ -5,13 +5,11 @@
 // tests, and the backlog's age is measured in milliseconds).
 namespace ruche::events {
 
-const storage::ModuleMigrations& EventBus::migrations() {
-  static const storage::ModuleMigrations module{
-      "events",
-      {
-          {1, "outbox and deliveries", R"SQL(
+namespace {
+
+const char* const kOutboxAndDeliveries = R"SQL(
 -- One row per published event, written in the publisher's transaction.
--- association_id 0: federation-wide (no foreign key: events outlive nothing).
+-- association_id 0: federation-wide (no foreign key: the record outlives a deleted association).
 CREATE TABLE event_outbox (
   id {{id}},
   topic TEXT NOT NULL,
@@ -39,8 +37,12 @@ CREATE TABLE event_deliveries (
 );
 CREATE INDEX event_deliveries_due ON event_deliveries (status, next_attempt_at);
 CREATE INDEX event_deliveries_claim ON event_deliveries (claim_token);
-)SQL"},
-      }};
+)SQL";
+
+}  // namespace
+
+const storage::ModuleMigrations& EventBus::migrations() {
+  static const storage::ModuleMigrations module{"events", {{1, "outbox and deliveries", kOutboxAndDeliveries}}};
   return module;
 }
 

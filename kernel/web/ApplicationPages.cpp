@@ -424,7 +424,8 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
               }));
   router.post("/me/applications/{id}/withdraw", guards.signedIn(),
               mineAction("withdrawn", [&services](http::Request& request, long long id) {
-                domain::Applications(services.db, &services.events).withdraw(id, request.visitor.accountId, request.formValue("reason"));
+                domain::Applications(services.db, &services.events)
+                    .withdraw(id, request.visitor.accountId, request.formValue("reason"));
               }));
   router.post("/me/applications/{id}/hours", guards.signedIn(),
               mineAction("hours", [&services](http::Request& request, long long id) {
@@ -511,18 +512,18 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
     hoursPage(services, request, response, {});
   });
   for (const bool validate : {true, false}) {
-    router.post(
-        std::string("/a/{slug}/manage/hours/{id}/") + (validate ? "validate" : "reject"), coordinator,
-        [&services, validate](http::Request& request, http::Response& response) {
-          long long id = pathId(request, "id");
-          formAction(
-              services, request,
-              [&] {
-                domain::Hours(services.db, &services.events).decide(id, request.association->id, request.visitor.accountId, validate);
-                response.redirect(manageBase(request) + "/hours?done=" + (validate ? "validated" : "rejected"));
-              },
-              [&](const Outcome& outcome) { hoursPage(services, request, response, outcome); });
-        });
+    router.post(std::string("/a/{slug}/manage/hours/{id}/") + (validate ? "validate" : "reject"), coordinator,
+                [&services, validate](http::Request& request, http::Response& response) {
+                  long long id = pathId(request, "id");
+                  formAction(
+                      services, request,
+                      [&] {
+                        domain::Hours(services.db, &services.events)
+                            .decide(id, request.association->id, request.visitor.accountId, validate);
+                        response.redirect(manageBase(request) + "/hours?done=" + (validate ? "validated" : "rejected"));
+                      },
+                      [&](const Outcome& outcome) { hoursPage(services, request, response, outcome); });
+                });
   }
 }
 

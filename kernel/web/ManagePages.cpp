@@ -271,21 +271,22 @@ void registerManagePages(http::Router& router, app::Services& services) {
                renderForm(services, request, response, input, 0, false, {});
              });
 
-  router.post(
-      "/a/{slug}/manage/missions/new", coordinator, [&services](http::Request& request, http::Response& response) {
-        domain::MissionInput input = inputFromForm(request);
-        bool publish = request.formValue("publish") == "1";
-        try {
-          domain::Missions(services.db, &services.events).create(request.association->id, request.visitor.accountId, input, publish);
-        } catch (const http::HttpError& error) {
-          if (error.status() != 422) {
-            throw;
-          }
-          renderForm(services, request, response, input, 0, publish, error.fields());
-          return;
-        }
-        response.redirect(managePath(request) + "/missions?done=" + (publish ? "published" : "created"));
-      });
+  router.post("/a/{slug}/manage/missions/new", coordinator,
+              [&services](http::Request& request, http::Response& response) {
+                domain::MissionInput input = inputFromForm(request);
+                bool publish = request.formValue("publish") == "1";
+                try {
+                  domain::Missions(services.db, &services.events)
+                      .create(request.association->id, request.visitor.accountId, input, publish);
+                } catch (const http::HttpError& error) {
+                  if (error.status() != 422) {
+                    throw;
+                  }
+                  renderForm(services, request, response, input, 0, publish, error.fields());
+                  return;
+                }
+                response.redirect(managePath(request) + "/missions?done=" + (publish ? "published" : "created"));
+              });
 
   router.get("/a/{slug}/manage/missions/{id}/edit", coordinator,
              [&services](http::Request& request, http::Response& response) {

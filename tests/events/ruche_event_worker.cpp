@@ -7,16 +7,15 @@
 // created, with no unique constraint, so that a double delivery shows as two
 // rows), then sleeps N ms (a slow subscriber, to be killed mid-batch). Once
 // the dispatcher runs it creates READY_FILE.
-#include <signal.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <signal.h>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "kernel/events/EventBus.h"
@@ -92,7 +91,8 @@ int main(int argc, char** argv) {
     auto db = storage::Database::open(options.url, 3);
     storage::Migrator(*db).migrate({events::EventBus::migrations()});
     events::BusOptions busOptions;
-    busOptions.claimLease = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(options.leaseMs));
+    busOptions.claimLease =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(options.leaseMs));
     if (busOptions.claimLease.count() == 0) {
       busOptions.claimLease = std::chrono::seconds(1);
     }

@@ -133,8 +133,9 @@ TEST_CASE("a committed event is delivered exactly once to each matching subscrib
       CHECK(d.event.createdAt > 1'600'000'000'000LL);  // milliseconds
       CHECK(d.idempotencyKey == std::to_string(id) + ":exact");
       CHECK(d.attempt == 1);
-      CHECK(scalar(*e.db, "SELECT COUNT(*) FROM event_deliveries WHERE status = 'delivered' "
-                          "AND delivered_at IS NOT NULL AND claim_token IS NULL") == 3);
+      CHECK(scalar(*e.db,
+                   "SELECT COUNT(*) FROM event_deliveries WHERE status = 'delivered' "
+                   "AND delivered_at IS NOT NULL AND claim_token IS NULL") == 3);
     }
   }
 }
@@ -224,8 +225,9 @@ TEST_CASE("the dispatcher threads deliver after commit and survive a throwing su
       }
       bus.stop();
       CHECK(inbox.count("listener") == 20);
-      CHECK(scalar(*e.db, "SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'thrower' "
-                          "AND last_error = 'unknown exception' AND attempts >= 1") == 20);
+      CHECK(scalar(*e.db,
+                   "SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'thrower' "
+                   "AND last_error = 'unknown exception' AND attempts >= 1") == 20);
     }
   }
 }
@@ -307,10 +309,13 @@ TEST_CASE("applying through HTTP writes application.created, and each change pub
       long long volunteerId = server.createAccount("vol@example.org", kPassword, "Véra Bénévole");
       server.grantRole(coordinatorId, associationId, "coordinator");
       HttpClient coordinator = server.signedIn("coord@example.org", kPassword);
-      auto created = coordinator.postFormWithCsrf(
-          "/a/abeilles/manage/missions/new", "/a/abeilles/manage/missions/new",
-          {{"title", "Accueil du rucher"}, {"description", "Accueillir les visiteurs du rucher."}, {"kind", "regular"},
-           {"mode", "remote"}, {"places_available", "2"}, {"publish", "1"}});
+      auto created = coordinator.postFormWithCsrf("/a/abeilles/manage/missions/new", "/a/abeilles/manage/missions/new",
+                                                  {{"title", "Accueil du rucher"},
+                                                   {"description", "Accueillir les visiteurs du rucher."},
+                                                   {"kind", "regular"},
+                                                   {"mode", "remote"},
+                                                   {"places_available", "2"},
+                                                   {"publish", "1"}});
       REQUIRE(created.status == 303);
       auto& db = server.services().db;
       long long missionId = scalar(db, "SELECT MAX(id) FROM missions");
@@ -341,8 +346,7 @@ TEST_CASE("applying through HTTP writes application.created, and each change pub
       {
         storage::Database::Session session(db);
         std::string payload;
-        *session << "SELECT payload FROM event_outbox WHERE topic = 'application.status_changed'",
-            soci::into(payload);
+        *session << "SELECT payload FROM event_outbox WHERE topic = 'application.status_changed'", soci::into(payload);
         CHECK(payload.find("\"from\":\"applied\"") != std::string::npos);
         CHECK(payload.find("\"to\":\"interview_scheduled\"") != std::string::npos);
         CHECK(payload.find("\"actor_account_id\":" + std::to_string(coordinatorId)) != std::string::npos);

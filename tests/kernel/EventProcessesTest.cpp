@@ -1,16 +1,16 @@
 #include <doctest/doctest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
+#include <signal.h>
+#include <spawn.h>
 #include <string>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "kernel/events/EventBus.h"
@@ -192,8 +192,7 @@ TEST_CASE("a dispatcher killed with SIGKILL mid-batch: its events are delivered 
       long long deliveredByFirst = scalar(*db, "SELECT COUNT(*) FROM event_deliveries WHERE status = 'delivered'");
       CHECK(deliveredByFirst < kEvents);
       // The dead process's claims are still held: nothing is free yet.
-      CHECK(scalar(*db, "SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending' AND claim_token IS NULL") ==
-            0);
+      CHECK(scalar(*db, "SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending' AND claim_token IS NULL") == 0);
 
       auto restarted = std::chrono::steady_clock::now();
       Worker second(url, dir.path() / "second.ready",
@@ -216,8 +215,8 @@ TEST_CASE("a dispatcher killed with SIGKILL mid-batch: its events are delivered 
         storage::Database::Session session(*db);
         long long eventId = 0;
         std::string key;
-        soci::statement st = (session->prepare << "SELECT event_id, idempotency_key FROM seen", soci::into(eventId),
-                              soci::into(key));
+        soci::statement st =
+            (session->prepare << "SELECT event_id, idempotency_key FROM seen", soci::into(eventId), soci::into(key));
         st.execute();
         while (st.fetch()) {
           keys[eventId].insert(key);
@@ -226,9 +225,9 @@ TEST_CASE("a dispatcher killed with SIGKILL mid-batch: its events are delivered 
       for (const auto& [eventId, seenKeys] : keys) {
         CHECK(seenKeys == std::set<std::string>{std::to_string(eventId) + ":slow"});
       }
-      CHECK(scalar(*db,
-                   "SELECT COUNT(*) FROM (SELECT event_id FROM seen GROUP BY event_id HAVING COUNT(*) = 2) twice") ==
-            1);
+      CHECK(
+          scalar(*db, "SELECT COUNT(*) FROM (SELECT event_id FROM seen GROUP BY event_id HAVING COUNT(*) = 2) twice") ==
+          1);
       // The retried deliveries count the lost attempt.
       CHECK(scalar(*db, "SELECT COUNT(*) FROM seen WHERE attempt = 2") >= 1);
     }
