@@ -1,8 +1,11 @@
 #include "kernel/app/App.h"
 
+#include <Poco/Logger.h>
+
 #include <filesystem>
 
 #include "kernel/app/RouteTable.h"
+#include "kernel/auth/Housekeeping.h"
 #include "kernel/auth/SessionMiddleware.h"
 #include "kernel/domain/AssociationMiddleware.h"
 #include "kernel/domain/KernelSchema.h"
@@ -20,6 +23,9 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   std::filesystem::create_directories(settings_.dataDir);
   db_ = storage::Database::open(settings_.databaseUrl, static_cast<std::size_t>(settings_.databasePool));
   storage::Migrator(*db_).migrate(allMigrations());
+  if (long long purged = auth::purgeExpired(*db_); purged > 0) {
+    Poco::Logger::get("ruche").information("removed %Ld expired sessions, tokens and login counters", purged);
+  }
   events_ = std::make_unique<events::EventBus>(*db_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");

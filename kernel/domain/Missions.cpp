@@ -408,8 +408,15 @@ void Missions::setStatus(long long missionId, const std::string& status) {
       throw http::HttpError(409, "Conflict", "A " + current + " mission cannot become " + status + ".");
     }
     long long now = storage::nowSeconds();
-    sql << "UPDATE missions SET status = :s, updated_at = :t WHERE id = :id", soci::use(status), soci::use(now),
-        soci::use(missionId);
+    // Only from the status just read: of two concurrent changes, the second
+    // changes no row and is refused (PostgreSQL reads without locking).
+    soci::statement update = (sql.prepare << "UPDATE missions SET status = :s, updated_at = :t "
+                                             "WHERE id = :id AND status = :current",
+                              soci::use(status), soci::use(now), soci::use(missionId), soci::use(current));
+    update.execute(true);
+    if (update.get_affected_rows() != 1) {
+      throw http::HttpError(409, "Conflict", "The mission changed meanwhile. Reload and try again.");
+    }
     if (status == "published") {
       published(sql, missionId, associationId);
     }

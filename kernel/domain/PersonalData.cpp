@@ -264,6 +264,94 @@ Array::Ptr tokensJson(soci::session& sql, long long accountId) {
   return list;
 }
 
+// What the person did for an association: steps they moved on other people's
+// applications (with their notes), hours they validated, missions they wrote
+// or are the referent of.
+Object::Ptr actionsJson(soci::session& sql, long long accountId) {
+  Object::Ptr actions = newObject();
+  {
+    Array::Ptr steps = new Array;
+    std::string mission;
+    std::string to;
+    std::string note;
+    long long at = 0;
+    soci::statement st =
+        (sql.prepare << "SELECT m.title, e.to_status, e.note, e.at FROM application_events e "
+                        "JOIN applications a ON a.id = e.application_id "
+                        "JOIN missions m ON m.id = a.mission_id "
+                        "WHERE e.actor_account_id = :a AND (a.account_id IS NULL OR a.account_id <> :a2) "
+                        "ORDER BY e.id",
+         soci::use(accountId), soci::use(accountId), soci::into(mission), soci::into(to), soci::into(note),
+         soci::into(at));
+    st.execute();
+    while (st.fetch()) {
+      Object::Ptr item = newObject();
+      item->set("mission", mission);
+      item->set("to", to);
+      item->set("note", note);
+      item->set("at", isoTime(at));
+      steps->add(item);
+    }
+    actions->set("application_steps_moved", steps);
+  }
+  {
+    Array::Ptr validated = new Array;
+    std::string day;
+    int minutes = 0;
+    std::string status;
+    soci::statement st = (sql.prepare << "SELECT day, minutes, status FROM hours WHERE validated_by = :a ORDER BY id",
+                          soci::use(accountId), soci::into(day), soci::into(minutes), soci::into(status));
+    st.execute();
+    while (st.fetch()) {
+      Object::Ptr item = newObject();
+      item->set("day", day);
+      item->set("minutes", minutes);
+      item->set("decision", status);
+      validated->add(item);
+    }
+    actions->set("hours_decided", validated);
+  }
+  {
+    Array::Ptr missions = new Array;
+    std::string title;
+    long long createdBy = 0;
+    long long referent = 0;
+    soci::indicator createdInd = soci::i_null;
+    soci::indicator referentInd = soci::i_null;
+    soci::statement st = (sql.prepare << "SELECT title, created_by, referent_account_id FROM missions "
+                                         "WHERE created_by = :a OR referent_account_id = :a2 ORDER BY id",
+                          soci::use(accountId), soci::use(accountId), soci::into(title),
+                          soci::into(createdBy, createdInd), soci::into(referent, referentInd));
+    st.execute();
+    while (st.fetch()) {
+      Object::Ptr item = newObject();
+      item->set("title", title);
+      item->set("created_by_you", createdInd == soci::i_ok && createdBy == accountId);
+      item->set("you_are_referent", referentInd == soci::i_ok && referent == accountId);
+      missions->add(item);
+    }
+    actions->set("missions", missions);
+  }
+  return actions;
+}
+
+Array::Ptr sessionsJson(soci::session& sql, long long accountId) {
+  Array::Ptr list = new Array;
+  long long created = 0;
+  long long lastSeen = 0;
+  soci::statement st =
+      (sql.prepare << "SELECT created_at, last_seen_at FROM sessions WHERE account_id = :a ORDER BY created_at",
+       soci::use(accountId), soci::into(created), soci::into(lastSeen));
+  st.execute();
+  while (st.fetch()) {
+    Object::Ptr item = newObject();
+    item->set("signed_in", isoTime(created));
+    item->set("last_seen", isoTime(lastSeen));
+    list->add(item);
+  }
+  return list;
+}
+
 }  // namespace
 
 Object::Ptr PersonalData::exportJson(long long accountId) {
@@ -281,6 +369,8 @@ Object::Ptr PersonalData::exportJson(long long accountId) {
   doc->set("feedback_given", feedbackJson(sql, accountId, true));
   doc->set("feedback_received", feedbackJson(sql, accountId, false));
   doc->set("api_tokens", tokensJson(sql, accountId));
+  doc->set("sessions", sessionsJson(sql, accountId));
+  doc->set("actions_for_associations", actionsJson(sql, accountId));
   return doc;
 }
 
@@ -295,6 +385,14 @@ void PersonalData::deleteAccount(long long accountId) {
   long long now = storage::nowSeconds();
   std::string deletedName = kDeletedName;
   db_.transaction([&](soci::session& sql) {
+    // The login throttle keys rows by address: read it before it is erased.
+    std::string email;
+    soci::indicator emailInd = soci::i_null;
+    sql << "SELECT email FROM accounts WHERE id = :a", soci::use(accountId), soci::into(email, emailInd);
+    if (emailInd == soci::i_ok) {
+      std::string throttleKey = "account:" + email;
+      sql << "DELETE FROM login_attempts WHERE throttle_key = :k", soci::use(throttleKey);
+    }
     soci::statement account =
         (sql.prepare << "UPDATE accounts SET email = NULL, password_hash = NULL, display_name = :n, "
                         "email_verified_at = NULL, federation_admin = 0, deleted_at = :t "

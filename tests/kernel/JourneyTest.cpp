@@ -157,6 +157,14 @@ TEST_CASE("the whole volunteer journey works over HTTP") {
       CHECK(feedback == 2);
       CHECK(statusOf(server, applicationId) == "completed");
 
+      // The coordinator's data export includes what they did for the association.
+      auto exported = coordinator.get("/me/data");
+      REQUIRE(exported.status == 200);
+      auto moved = exported.body.find("\"application_steps_moved\"");
+      REQUIRE(moved != std::string::npos);
+      CHECK(exported.body.find("interview_scheduled", moved) != std::string::npos);
+      CHECK(exported.body.find("\"hours_decided\"") != std::string::npos);
+
       // The volunteer's page shows the finished journey.
       auto page = volunteer.get(mine);
       CHECK(page.status == 200);
