@@ -17,7 +17,7 @@
 namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
-  return {domain::kernelMigrations()};
+  return {domain::kernelMigrations(), events::EventBus::migrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
@@ -28,6 +28,7 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   if (long long purged = auth::purgeExpired(*db_); purged > 0) {
     Poco::Logger::get("ruche").information("removed %Ld expired sessions, tokens and login counters", purged);
   }
+  events_ = std::make_unique<events::EventBus>(*db_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
   pages_ = std::make_unique<themes::PageRenderer>(*templates_);
@@ -35,8 +36,8 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
   accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
   guards_ = std::make_unique<auth::Guards>(*db_);
-  services_ = std::make_unique<Services>(
-      Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_, *sessions_, *apiTokens_, *guards_});
+  services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
+                                                  *sessions_, *apiTokens_, *guards_, *events_});
   registerRoutes();
 
   bool https = settings_.secureCookies();
@@ -65,12 +66,18 @@ void App::registerRoutes() {
 void App::start() {
   server_ = std::make_unique<http::HttpServer>(settings_.http, *pipeline_);
   server_->start();
+  events_->start();
 }
 
 void App::stop() {
   if (server_) {
     server_->stop();
     server_.reset();
+  }
+  // After the server: a request still running may publish; its deliveries
+  // wait in the outbox for the next start (or another process).
+  if (events_) {
+    events_->stop();
   }
 }
 

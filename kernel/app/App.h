@@ -30,7 +30,7 @@ class App {
   const http::Router& router() const { return router_; }
   const http::Pipeline& pipeline() const { return *pipeline_; }
 
-  /// Every module's migrations, kernel first.
+  /// Every module's migrations, kernel first, then the event bus's.
   static std::vector<storage::ModuleMigrations> allMigrations();
 
  private:
@@ -38,6 +38,7 @@ class App {
 
   config::Settings settings_;
   std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<events::EventBus> events_;
   std::unique_ptr<mail::Mailer> mailer_;
   std::unique_ptr<themes::Templates> templates_;
   std::unique_ptr<themes::PageRenderer> pages_;

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel/storage/Database.h"
+#include "kernel/storage/Migration.h"
+
+namespace ruche::events {
+
+/// One thing that happened, as stored in the outbox.
+struct Event {
+  long long id = 0;
+  std::string topic;            ///< e.g. "application.created", "mission.published"
+  long long associationId = 0;  ///< 0: federation-wide
+  std::string payload;          ///< a JSON object, as text
+  long long createdAt = 0;      ///< milliseconds since the epoch
+};
+
+/// One attempt to hand an event to one subscriber.
+struct Delivery {
+  long long id = 0;
+  Event event;
+  std::string subscriber;
+  /// Stable across retries of the same event to the same subscriber
+  /// ("<event id>:<subscriber>"): a subscriber uses it to ignore repeats.
+  std::string idempotencyKey;
+  int attempt = 1;  ///< 1 for the first try
+};
+
+/// A subscriber handles one delivery; throwing fails this attempt.
+using Subscriber = std::function<void(const Delivery&)>;
+
+/// A delivery that ran out of retries, as the admin panel shows it.
+struct DeadLetter {
+  long long deliveryId = 0;
+  Event event;
+  std::string subscriber;
+  int attempts = 0;
+  std::string lastError;
+  long long diedAt = 0;  ///< milliseconds since the epoch
+};
+
+struct BusOptions {
+  int maxAttempts = 6;                                 ///< then dead-lettered
+  std::chrono::milliseconds firstRetry{1000};          ///< doubled each attempt
+  std::chrono::milliseconds pollInterval{200};         ///< when idle
+  int batchSize = 50;
+  std::chrono::seconds claimLease{60};                 ///< a crashed process's claims expire
+  int dispatcherThreads = 1;
+};
+
+/// The transactional outbox and its dispatcher.
+///
+/// `publish` writes the event, and one delivery row per subscriber whose
+/// pattern matches, in the caller's transaction: no event without its change,
+/// no change without its event. Dispatchers (in every `ruche serve` process)
+/// claim due deliveries — on PostgreSQL with FOR UPDATE SKIP LOCKED, so
+/// several processes share the work — call the subscriber after commit, and
+/// record success, a retry with backoff, or the dead-letter state.
+class EventBus {
+ public:
+  EventBus(storage::Database& db, BusOptions options = {});
+  ~EventBus();
+
+  /// Registers a subscriber under a unique name. `topicPattern` is an exact
+  /// topic, a prefix ending in ".*" ("mission.*"), or "*". Register every
+  /// subscriber before start() and before publishing.
+  void subscribe(const std::string& name, const std::string& topicPattern, Subscriber subscriber);
+
+  /// Inside the caller's transaction (`sql` must be the session of a
+  /// Database::transaction). Returns the event id.
+  long long publish(soci::session& sql, const std::string& topic, long long associationId,
+                    const std::string& payloadJson);
+
+  void start();  ///< dispatcher threads
+  void stop();   ///< waits for deliveries in progress
+
+  /// Claims and delivers one batch on the calling thread; returns how many
+  /// deliveries were attempted. For tests and for `ruche` commands.
+  int dispatchOnce();
+
+  std::vector<DeadLetter> deadLetters(long long associationId = 0);  ///< 0: all
+  /// Puts a dead delivery back in the queue, attempts reset; false if unknown.
+  bool replay(long long deliveryId);
+
+  /// The migrations of the events module (outbox and deliveries tables).
+  static const storage::ModuleMigrations& migrations();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ruche::events
