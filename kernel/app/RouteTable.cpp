@@ -3,6 +3,7 @@
 #include "kernel/admin/AdminPages.h"
 #include "kernel/api/ApiRoutes.h"
 #include "kernel/web/Registrations.h"
+#include "kernel/webhooks/WebhookPages.h"
 
 namespace ruche::app {
 
@@ -10,7 +11,7 @@ const std::vector<RouteRegistration>& routeTable() {
   static const std::vector<RouteRegistration> table = {
       web::registerSystemRoutes, web::registerHomePages,        web::registerAuthPages,
       web::registerMissionPages, web::registerManagePages,      web::registerProfilePages,
-      admin::registerAdminPages, web::registerApplicationPages, api::registerApi,
+      admin::registerAdminPages, web::registerApplicationPages, api::registerApi, webhooks::registerWebhookPages,
   };
   return table;
 }
