@@ -5,15 +5,17 @@
 #include "kernel/app/RouteTable.h"
 #include "kernel/auth/SessionMiddleware.h"
 #include "kernel/domain/AssociationMiddleware.h"
+#include "kernel/domain/CalendarFeed.h"
 #include "kernel/domain/KernelSchema.h"
 #include "kernel/http/SecurityHeaders.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/LocaleMiddleware.h"
+#include "kernel/webhooks/Webhooks.h"
 
 namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
-  return {domain::kernelMigrations()};
+  return {domain::kernelMigrations(), webhooks::Webhooks::migrations(), domain::CalendarFeeds::migrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
