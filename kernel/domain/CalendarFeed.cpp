@@ -156,7 +156,7 @@ std::vector<CalendarEntry> CalendarFeeds::entries(long long accountId) {
        soci::use(accountId));
   for (const auto& row : rows) {
     bool remote = row.get<std::string>(6) == "remote";
-    out.push_back({row.get<long long>(0), row.get<std::string>(1), row.get<std::string>(2),
+    out.push_back({row.get_properties(0).get_data_type() == soci::dt_integer ? row.get<int>(0) : row.get<long long>(0), row.get<std::string>(1), row.get<std::string>(2),
                    remote ? std::string() : row.get<std::string>(3), row.get<std::string>(4),
                    row.get<std::string>(5)});
   }

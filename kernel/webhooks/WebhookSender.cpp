@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 
+#include "kernel/webhooks/RowValues.h"
 #include "kernel/webhooks/WebhookSigner.h"
 
 namespace ruche::webhooks {
@@ -122,9 +123,9 @@ int WebhookSender::dispatchOnce() {
                        "ORDER BY d.next_attempt_at, d.id LIMIT :l",
          soci::use(now), soci::use(options_.batchSize));
     for (const auto& row : rows) {
-      due.push_back({row.get<long long>(0), row.get<long long>(1), row.get<std::string>(2), row.get<std::string>(3),
+      due.push_back({wholeNumber(row, 0), wholeNumber(row, 1), row.get<std::string>(2), row.get<std::string>(3),
                      row.get<std::string>(4), row.get<std::string>(5), row.get<std::string>(6),
-                     row.get<long long>(7), row.get<int>(8), row.get<long long>(9)});
+                     wholeNumber(row, 7), static_cast<int>(wholeNumber(row, 8)), wholeNumber(row, 9)});
     }
   }
   int attempted = 0;

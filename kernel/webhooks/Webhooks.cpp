@@ -8,6 +8,7 @@
 
 #include "kernel/auth/Secrets.h"
 #include "kernel/http/Validator.h"
+#include "kernel/webhooks/RowValues.h"
 #include "kernel/webhooks/WebhookSigner.h"
 
 namespace ruche::webhooks {
@@ -21,18 +22,18 @@ const std::string kDeliveryColumns =
 
 WebhookDelivery deliveryFrom(const soci::row& row) {
   WebhookDelivery d;
-  d.id = row.get<long long>(0);
-  d.webhookId = row.get<long long>(1);
+  d.id = wholeNumber(row, 0);
+  d.webhookId = wholeNumber(row, 1);
   d.url = row.get<std::string>(2);
   d.messageId = row.get<std::string>(3);
   d.topic = row.get<std::string>(4);
   d.status = row.get<std::string>(5);
-  d.attempts = row.get<int>(6);
-  d.responseStatus = row.get_indicator(7) == soci::i_null ? 0 : row.get<int>(7);
+  d.attempts = static_cast<int>(wholeNumber(row, 6));
+  d.responseStatus = static_cast<int>(wholeNumber(row, 7));
   d.lastError = row.get<std::string>(8);
-  d.createdAt = row.get<long long>(9);
-  d.nextAttemptAt = row.get<long long>(10);
-  d.deliveredAt = row.get_indicator(11) == soci::i_null ? 0 : row.get<long long>(11);
+  d.createdAt = wholeNumber(row, 9);
+  d.nextAttemptAt = wholeNumber(row, 10);
+  d.deliveredAt = wholeNumber(row, 11);
   return d;
 }
 
@@ -125,12 +126,12 @@ std::vector<Webhook> Webhooks::list(long long associationId) {
                                   soci::use(associationId));
   for (const auto& row : rows) {
     Webhook w;
-    w.id = row.get<long long>(0);
+    w.id = wholeNumber(row, 0);
     w.associationId = associationId;
     w.url = row.get<std::string>(1);
     w.topics = splitTopics(row.get<std::string>(2));
-    w.active = row.get<int>(3) != 0;
-    w.createdAt = row.get<long long>(4);
+    w.active = static_cast<int>(wholeNumber(row, 3)) != 0;
+    w.createdAt = wholeNumber(row, 4);
     out.push_back(w);
   }
   return out;
@@ -173,7 +174,7 @@ int Webhooks::enqueue(soci::session& sql, const events::Event& event) {
     for (const auto& row : rows) {
       auto topics = splitTopics(row.get<std::string>(1));
       if (std::find(topics.begin(), topics.end(), event.topic) != topics.end()) {
-        targets.push_back(row.get<long long>(0));
+        targets.push_back(wholeNumber(row, 0));
       }
     }
   }
