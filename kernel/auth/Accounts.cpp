@@ -90,7 +90,15 @@ std::optional<long long> Accounts::consumeToken(soci::session& sql, const std::s
   if (!sql.got_data() || usedInd == soci::i_ok || expires < now) {
     return std::nullopt;
   }
-  sql << "UPDATE email_tokens SET used_at = :t WHERE token_hash = :h", soci::use(now), soci::use(hash);
+  // Only the first of two concurrent uses marks the token: the other changes
+  // no row and is refused.
+  soci::statement mark =
+      (sql.prepare << "UPDATE email_tokens SET used_at = :t WHERE token_hash = :h AND used_at IS NULL", soci::use(now),
+       soci::use(hash));
+  mark.execute(true);
+  if (mark.get_affected_rows() != 1) {
+    return std::nullopt;
+  }
   return accountId;
 }
 
@@ -163,7 +171,14 @@ void Accounts::resetPassword(const std::string& token, const std::string& newPas
       return;
     }
     sql << "UPDATE accounts SET password_hash = :h WHERE id = :id", soci::use(hash), soci::use(*accountId);
+    // A reset is what someone does when the account may be in other hands:
+    // end every way in that the old password could have opened.
+    long long now = storage::nowSeconds();
     sql << "DELETE FROM sessions WHERE account_id = :id", soci::use(*accountId);
+    sql << "UPDATE api_tokens SET revoked_at = :t WHERE account_id = :id AND revoked_at IS NULL", soci::use(now),
+        soci::use(*accountId);
+    sql << "UPDATE email_tokens SET used_at = :t WHERE account_id = :id AND purpose = 'reset' AND used_at IS NULL",
+        soci::use(now), soci::use(*accountId);
     ok = true;
   });
   if (!ok) {
@@ -184,7 +199,7 @@ std::optional<long long> Accounts::findByEmail(const std::string& email) {
 std::optional<long long> Accounts::authenticate(const std::string& rawEmail, const std::string& password,
                                                 const std::string& ip) {
   std::string email = normalisedEmail(rawEmail);
-  long long wait = throttle_.retryAfter(email, ip);
+  long long wait = throttle_.admit(email, ip);
   if (wait > 0) {
     http::HttpError error(429, "Too Many Requests",
                           "Too many failed attempts. Try again in " + std::to_string((wait + 59) / 60) + " minutes.");
@@ -209,10 +224,9 @@ std::optional<long long> Accounts::authenticate(const std::string& rawEmail, con
     verifyPassword(password, dummy);
   }
   if (hash.empty() || !verifyPassword(password, hash)) {
-    throttle_.recordFailure(email, ip);
     return std::nullopt;
   }
-  throttle_.recordSuccess(email);
+  throttle_.recordSuccess(email, ip);
   return id;
 }
 

@@ -3,53 +3,46 @@
 #include <algorithm>
 
 namespace ruche::auth {
+namespace {
 
-long long LoginThrottle::blockedFor(soci::session& sql, const std::string& key, int limit, long long now) {
+// One statement counts the attempt and opens a new window when the old one is
+// over; SET expressions see the old row on both SQLite and PostgreSQL.
+long long countAttempt(soci::session& sql, const std::string& key, int limit, long long now) {
+  long long window = LoginThrottle::kWindowSeconds;
+  int attempts = 0;
   long long windowStart = 0;
-  int failures = 0;
-  sql << "SELECT window_start, failures FROM login_attempts WHERE throttle_key = :k", soci::use(key),
-      soci::into(windowStart), soci::into(failures);
-  if (!sql.got_data() || windowStart + kWindowSeconds <= now || failures < limit) {
-    return 0;
-  }
-  return windowStart + kWindowSeconds - now;
+  sql << "INSERT INTO login_attempts (throttle_key, window_start, failures) VALUES (:k, :now, 1) "
+         "ON CONFLICT (throttle_key) DO UPDATE SET "
+         "failures = CASE WHEN login_attempts.window_start + :w1 <= :now1 THEN 1 "
+         "ELSE login_attempts.failures + 1 END, "
+         "window_start = CASE WHEN login_attempts.window_start + :w2 <= :now2 THEN :now3 "
+         "ELSE login_attempts.window_start END "
+         "RETURNING failures, window_start",
+      soci::use(key), soci::use(now), soci::use(window), soci::use(now), soci::use(window), soci::use(now),
+      soci::use(now), soci::into(attempts), soci::into(windowStart);
+  return attempts > limit ? windowStart + window - now : 0;
 }
 
-void LoginThrottle::bump(soci::session& sql, const std::string& key, long long now) {
-  long long windowStart = 0;
-  int failures = 0;
-  sql << "SELECT window_start, failures FROM login_attempts WHERE throttle_key = :k", soci::use(key),
-      soci::into(windowStart), soci::into(failures);
-  if (!sql.got_data()) {
-    sql << "INSERT INTO login_attempts (throttle_key, window_start, failures) VALUES (:k, :t, 1)", soci::use(key),
-        soci::use(now);
-  } else if (windowStart + kWindowSeconds <= now) {
-    sql << "UPDATE login_attempts SET window_start = :t, failures = 1 WHERE throttle_key = :k", soci::use(now),
-        soci::use(key);
-  } else {
-    sql << "UPDATE login_attempts SET failures = failures + 1 WHERE throttle_key = :k", soci::use(key);
-  }
-}
+}  // namespace
 
-long long LoginThrottle::retryAfter(const std::string& email, const std::string& ip) {
-  storage::Database::Session session(db_);
+long long LoginThrottle::admit(const std::string& email, const std::string& ip) {
   long long now = storage::nowSeconds();
-  return std::max(blockedFor(*session, "account:" + email, kMaxPerAccount, now),
-                  blockedFor(*session, "ip:" + ip, kMaxPerIp, now));
-}
-
-void LoginThrottle::recordFailure(const std::string& email, const std::string& ip) {
-  long long now = storage::nowSeconds();
+  long long wait = 0;
   db_.transaction([&](soci::session& sql) {
-    bump(sql, "account:" + email, now);
-    bump(sql, "ip:" + ip, now);
+    wait = std::max(countAttempt(sql, "account:" + email, kMaxPerAccount, now),
+                    countAttempt(sql, "ip:" + ip, kMaxPerIp, now));
   });
+  return wait;
 }
 
-void LoginThrottle::recordSuccess(const std::string& email) {
-  std::string key = "account:" + email;
-  db_.transaction(
-      [&](soci::session& sql) { sql << "DELETE FROM login_attempts WHERE throttle_key = :k", soci::use(key); });
+void LoginThrottle::recordSuccess(const std::string& email, const std::string& ip) {
+  std::string account = "account:" + email;
+  std::string address = "ip:" + ip;
+  db_.transaction([&](soci::session& sql) {
+    sql << "DELETE FROM login_attempts WHERE throttle_key = :k", soci::use(account);
+    sql << "UPDATE login_attempts SET failures = failures - 1 WHERE throttle_key = :k AND failures > 0",
+        soci::use(address);
+  });
 }
 
 }  // namespace ruche::auth

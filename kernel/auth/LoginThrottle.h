@@ -6,9 +6,11 @@
 
 namespace ruche::auth {
 
-/// Counts failed logins per account and per IP in the database (shared by
-/// every process). Checked *before* hashing, so a flood of guesses costs no
-/// argon2 time once the limit is reached.
+/// Counts login attempts per account and per IP in the database (shared by
+/// every process), *before* the password is checked: each attempt is counted
+/// by one atomic upsert, so parallel guesses cannot slip past the limit, and
+/// once it is reached no argon2 time is spent. A success takes its own
+/// attempt back from both counters and clears the account's.
 class LoginThrottle {
  public:
   static constexpr long long kWindowSeconds = 15 * 60;
@@ -17,15 +19,12 @@ class LoginThrottle {
 
   explicit LoginThrottle(storage::Database& db) : db_(db) {}
 
-  /// Seconds until a new attempt is allowed for this e-mail or IP; 0 if allowed.
-  long long retryAfter(const std::string& email, const std::string& ip);
-  void recordFailure(const std::string& email, const std::string& ip);
-  void recordSuccess(const std::string& email);
+  /// Counts this attempt; returns 0 if it may go on, else the seconds until
+  /// the window of the exhausted counter ends.
+  long long admit(const std::string& email, const std::string& ip);
+  void recordSuccess(const std::string& email, const std::string& ip);
 
  private:
-  long long blockedFor(soci::session& sql, const std::string& key, int limit, long long now);
-  void bump(soci::session& sql, const std::string& key, long long now);
-
   storage::Database& db_;
 };
 

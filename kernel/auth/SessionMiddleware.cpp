@@ -6,8 +6,10 @@
 namespace ruche::auth {
 
 void SessionMiddleware::before(http::Request& request, http::Response& response) {
+  // API tokens open the JSON API only: the pages (token management, account
+  // deletion, the admin panel) need a signed-in browser session.
   std::string authorization = request.header("authorization");
-  if (authorization.rfind("Bearer ", 0) == 0) {
+  if (request.isApi() && authorization.rfind("Bearer ", 0) == 0) {
     auto visitor = tokens_.authenticate(authorization.substr(7));
     if (!visitor) {
       http::HttpError error(401, "Unauthorized", "The API token is unknown or revoked.");

@@ -295,6 +295,14 @@ void PersonalData::deleteAccount(long long accountId) {
   long long now = storage::nowSeconds();
   std::string deletedName = kDeletedName;
   db_.transaction([&](soci::session& sql) {
+    // The login throttle keys rows by address: read it before it is erased.
+    std::string email;
+    soci::indicator emailInd = soci::i_null;
+    sql << "SELECT email FROM accounts WHERE id = :a", soci::use(accountId), soci::into(email, emailInd);
+    if (emailInd == soci::i_ok) {
+      std::string throttleKey = "account:" + email;
+      sql << "DELETE FROM login_attempts WHERE throttle_key = :k", soci::use(throttleKey);
+    }
     soci::statement account =
         (sql.prepare << "UPDATE accounts SET email = NULL, password_hash = NULL, display_name = :n, "
                         "email_verified_at = NULL, federation_admin = 0, deleted_at = :t "

@@ -100,8 +100,8 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     Poco::Logger::get("ruche.access")
-        .information("%s \"%s %s\" %d %z %.1fms", request.remoteIp, in.getMethod(), in.getURI(), response.status,
-                     response.body.size(), static_cast<double>(micros) / 1000.0);
+        .information("%s \"%s %s\" %d %z %.1fms", request.remoteIp, in.getMethod(), redactTokens(in.getURI()),
+                     response.status, response.body.size(), static_cast<double>(micros) / 1000.0);
     setCurrentRequestId("");
   }
 
@@ -146,7 +146,7 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
       request.path = uri.getPath();
       request.query = parseUrlEncoded(uri.getRawQuery());
     } catch (const Poco::Exception&) {
-      owner_.pipeline_.renderError(request, response, badRequest("The request URI is malformed."));
+      owner_.pipeline_.refuse(request, response, badRequest("The request URI is malformed."));
       return false;
     }
     if (request.path.empty()) {
@@ -172,7 +172,7 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
       if (static_cast<std::size_t>(in.getContentLength64()) <= 4 * limit) {
         in.stream().ignore(std::numeric_limits<std::streamsize>::max());
       }
-      owner_.pipeline_.renderError(
+      owner_.pipeline_.refuse(
           request, response,
           HttpError(413, "Content Too Large", "The request body is larger than " + std::to_string(limit) + " bytes."));
       return false;
@@ -184,8 +184,8 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
         request.body.append(buffer, static_cast<std::size_t>(stream.gcount()));
         if (request.body.size() > limit) {
           response.closeConnection = true;
-          owner_.pipeline_.renderError(request, response,
-                                       HttpError(413, "Content Too Large", "The request body is too large."));
+          owner_.pipeline_.refuse(request, response,
+                                  HttpError(413, "Content Too Large", "The request body is too large."));
           return false;
         }
       }

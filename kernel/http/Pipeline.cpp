@@ -50,6 +50,10 @@ void Pipeline::handle(Request& request, Response& response) const {
         .error("unhandled error on %s %s: %s", request.method, request.path, std::string(e.what()));
     renderError(request, response, HttpError(500, "Internal Server Error", "Something went wrong on our side."));
   }
+  runAfterSteps(request, response);
+}
+
+void Pipeline::runAfterSteps(Request& request, Response& response) const {
   for (std::size_t i = middlewares_.size(); i-- > 0;) {
     try {
       middlewares_[i]->after(request, response);
@@ -57,6 +61,11 @@ void Pipeline::handle(Request& request, Response& response) const {
       Poco::Logger::get("ruche.http").error("middleware after-step failed: %s", std::string(e.what()));
     }
   }
+}
+
+void Pipeline::refuse(Request& request, Response& response, const HttpError& error) const {
+  renderError(request, response, error);
+  runAfterSteps(request, response);
 }
 
 void Pipeline::renderError(Request& request, Response& response, const HttpError& error) const {

@@ -32,8 +32,13 @@ class Pipeline {
   /// Writes `error` into `response` as problem JSON or an error page.
   void renderError(Request& request, Response& response, const HttpError& error) const;
 
+  /// For a request refused before the pipeline ran (too large, malformed):
+  /// the error, plus every middleware's `after` step (security headers…).
+  void refuse(Request& request, Response& response, const HttpError& error) const;
+
  private:
   void dispatch(Request& request, Response& response) const;
+  void runAfterSteps(Request& request, Response& response) const;
 
   const Router& router_;
   std::vector<std::shared_ptr<Middleware>> middlewares_;

@@ -79,4 +79,34 @@ std::map<std::string, std::vector<std::string>> parseUrlEncoded(const std::strin
   return values;
 }
 
+// The request target for the access log, with the value of every query
+// parameter whose name mentions a token blanked: reset and verification links
+// and calendar feeds must not be readable from the logs.
+std::string redactTokens(const std::string& target) {
+  auto question = target.find('?');
+  if (question == std::string::npos) {
+    return target;
+  }
+  std::string out = target.substr(0, question + 1);
+  std::string query = target.substr(question + 1);
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    auto amp = query.find('&', start);
+    std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    auto eq = pair.find('=');
+    std::string name = pair.substr(0, eq);
+    std::string lower = name;
+    for (auto& c : lower) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    out += (start == 0 ? "" : "&") +
+           (eq != std::string::npos && lower.find("token") != std::string::npos ? name + "=…" : pair);
+    if (amp == std::string::npos) {
+      break;
+    }
+    start = amp + 1;
+  }
+  return out;
+}
+
 }  // namespace ruche::http

@@ -61,6 +61,10 @@ class Request {
   bool isUnsafeMethod() const { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 };
 
+/// A request target with the value of every query parameter whose name
+/// contains "token" replaced by "…", for logs.
+std::string redactTokens(const std::string& target);
+
 /// Parses application/x-www-form-urlencoded text (also used for queries).
 std::map<std::string, std::vector<std::string>> parseUrlEncoded(const std::string& text);
 

@@ -15,7 +15,9 @@ void PageRenderer::page(const http::Request& request, http::Response& response, 
   data.set("csrf", request.csrfToken);
   data.set("lang", request.locale);
   data.set(request.locale == "fr" ? "lang_fr" : "lang_en", Data::type::bool_true);
-  data.set("path", request.path);
+  // Language links are "{{path}}?lang=…": never a "//host" path of our making.
+  std::string path = request.path.rfind("//", 0) == 0 ? "/" : request.path;
+  data.set("path", path);
   std::string title = catalog.text(request.locale, titleKey);
   if (data.get("title") == nullptr) {
     data.set("title", title);
@@ -28,7 +30,7 @@ void PageRenderer::page(const http::Request& request, http::Response& response, 
   layout.set("csrf", request.csrfToken);
   layout.set("lang", request.locale);
   layout.set(request.locale == "fr" ? "lang_fr" : "lang_en", Data::type::bool_true);
-  layout.set("path", request.path);
+  layout.set("path", path);
   response.html(templates_.render("layout", layout, request.locale), status);
 }
 

@@ -21,11 +21,17 @@ void signOut(app::Services& services, const http::Request& request, http::Respon
 }
 
 std::string safeNext(const std::string& next) {
-  if (next.size() > 1 && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-      next.find_first_of("\r\n") == std::string::npos) {
-    return next;
+  // Only a path of this site: "/…", never "//host" — and no backslash or
+  // control character anywhere, since browsers drop tabs and newlines and read
+  // "\\" as "/", which would turn "/<TAB>/evil.example" into "//evil.example".
+  bool local = next.size() > 1 && next[0] == '/' && next[1] != '/';
+  for (char c : next) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F || c == '\\') {
+      local = false;
+    }
   }
-  return "/me";
+  return local ? next : "/me";
 }
 
 }  // namespace ruche::web

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <future>
+
+#include "kernel/auth/LoginThrottle.h"
+#include "kernel/web/SignInCookie.h"
 #include "tests/kernel/TestServer.h"
 
 using namespace ruche::testing;
@@ -107,7 +111,35 @@ TEST_CASE("repeated failed logins are throttled per account, kept in the databas
       ruche::storage::Database::Session session(server.services().db);
       *session << "SELECT failures FROM login_attempts WHERE throttle_key = 'account:sam@example.org'",
           soci::into(failures);
-      CHECK(failures == 5);
+      CHECK(failures == 6);  // every attempt in the window counts, the refused one too
+    }
+  }
+}
+
+TEST_CASE("parallel guesses cannot slip past the login limit") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      server.createAccount("kim@example.org", "correct horse battery", "Kim");
+      std::vector<std::future<int>> guesses;
+      for (int i = 0; i < 16; ++i) {
+        guesses.push_back(std::async(std::launch::async, [&server, i] {
+          auto http = server.client();
+          return http
+              .postFormWithCsrf("/login", "/login",
+                                {{"email", "kim@example.org"}, {"password", "guess " + std::to_string(i)}})
+              .status;
+        }));
+      }
+      int checked = 0;
+      int refused = 0;
+      for (auto& guess : guesses) {
+        int status = guess.get();
+        checked += status == 401 ? 1 : 0;
+        refused += status == 429 ? 1 : 0;
+      }
+      CHECK(checked == ruche::auth::LoginThrottle::kMaxPerAccount);
+      CHECK(refused == 16 - ruche::auth::LoginThrottle::kMaxPerAccount);
     }
   }
 }
@@ -169,4 +201,49 @@ TEST_CASE("behind the reverse proxy, throttling counts the client's address, not
   ruche::storage::Database::Session session(server.services().db);
   *session << "SELECT failures FROM login_attempts WHERE throttle_key = 'ip:203.0.113.7'", soci::into(failures);
   CHECK(failures == 1);
+}
+
+TEST_CASE("a password reset revokes API tokens and other reset links") {
+  TestServer server(Backend::Sqlite);
+  long long id = server.createAccount("ana@example.org", "correct horse battery", "Ana");
+  std::string token = server.services().apiTokens.create(id, "script");
+  REQUIRE(server.services().apiTokens.authenticate(token));
+  auto http = server.client();
+  http.postFormWithCsrf("/reset", "/reset", {{"email", "ana@example.org"}});
+  http.postFormWithCsrf("/reset", "/reset", {{"email", "ana@example.org"}});
+  auto first = server.smtp().waitForMessage("ana@example.org", std::chrono::seconds(10));
+  auto second = server.smtp().waitForMessage("ana@example.org", std::chrono::seconds(10));
+  REQUIRE(first);
+  REQUIRE(second);
+  std::string link = HttpClient::extractLink(second->body, "/reset?token=");
+  std::string secondToken = link.substr(link.find("token=") + 6);
+  std::string firstLink = HttpClient::extractLink(first->body, "/reset?token=");
+  std::string firstToken = firstLink.substr(firstLink.find("token=") + 6);
+  CHECK(http.postFormWithCsrf("/reset/confirm", link, {{"token", secondToken}, {"password", "a brand new secret"}})
+            .status == 303);
+  CHECK(!server.services().apiTokens.authenticate(token));
+  CHECK(http.postFormWithCsrf("/reset/confirm", firstLink, {{"token", firstToken}, {"password", "yet another one"}})
+            .status == 400);
+}
+
+TEST_CASE("after login, next must be a path of this site") {
+  CHECK(ruche::web::safeNext("/missions?page=2") == "/missions?page=2");
+  CHECK(ruche::web::safeNext("//evil.example") == "/me");
+  CHECK(ruche::web::safeNext("/\t/evil.example") == "/me");
+  CHECK(ruche::web::safeNext("/\\evil.example") == "/me");
+  CHECK(ruche::web::safeNext("https://evil.example") == "/me");
+  CHECK(ruche::web::safeNext("/a\\b") == "/me");
+  CHECK(ruche::web::safeNext("") == "/me");
+}
+
+TEST_CASE("API tokens open the API only, not the pages") {
+  TestServer server(Backend::Sqlite);
+  long long id = server.createAccount("leo@example.org", "correct horse battery", "Léo", true);
+  std::string token = server.services().apiTokens.create(id, "script");
+  auto http = server.client();
+  CHECK(http.get("/api/v1/me/profile", {{"Authorization", "Bearer " + token}}).status == 200);
+  CHECK(http.get("/admin", {{"Authorization", "Bearer " + token}}).status == 401);
+  auto mint = http.request("POST", "/me/tokens", "name=more", "application/x-www-form-urlencoded",
+                           {{"Authorization", "Bearer " + token}});
+  CHECK(mint.status == 403);  // no session, no CSRF token: refused before anything happens
 }

@@ -54,3 +54,11 @@ TEST_CASE("a route without a guard is refused when declared") {
   router.get("/x", open(), noop);
   CHECK_THROWS_AS(router.get("/x", open(), noop), std::invalid_argument);
 }
+
+TEST_CASE("tokens in a query never reach the access log") {
+  using ruche::http::redactTokens;
+  CHECK(redactTokens("/reset?token=abc123") == "/reset?token=…");
+  CHECK(redactTokens("/x?page=2&api_token=s3cret&q=jardin") == "/x?page=2&api_token=…&q=jardin");
+  CHECK(redactTokens("/missions?q=token") == "/missions?q=token");
+  CHECK(redactTokens("/plain") == "/plain");
+}
