@@ -94,6 +94,7 @@ void registerAdminPages(http::Router& router, app::Services& services) {
   registerAssociationAdminPages(router, services);
   registerTemplatePages(router, services);
   registerTaxonomyPages(router, services);
+  registerEventPages(router, services);
 }
 
 void registerFederationAdminPages(http::Router& router, app::Services& services) {

@@ -22,4 +22,7 @@ void registerTemplatePages(http::Router& router, app::Services& services);
 /// /admin/skills and /admin/causes: the federation's lists (guard: federation admin).
 void registerTaxonomyPages(http::Router& router, app::Services& services);
 
+/// /admin/events/dead: dead-lettered event deliveries and their replay (guard: federation admin).
+void registerEventPages(http::Router& router, app::Services& services);
+
 }  // namespace ruche::admin

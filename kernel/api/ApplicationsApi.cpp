@@ -52,7 +52,7 @@ Poco::JSON::Object::Ptr applicationJson(const domain::Application& a, bool forCo
 Poco::JSON::Object::Ptr detailJson(app::Services& services, const domain::Application& a, bool forCoordinator) {
   Poco::JSON::Object::Ptr o = applicationJson(a, forCoordinator);
   Poco::JSON::Array::Ptr history = newArray();
-  for (const auto& event : domain::Applications(services.db).history(a.id)) {
+  for (const auto& event : domain::Applications(services.db, &services.events).history(a.id)) {
     Poco::JSON::Object::Ptr item = newObject();
     item->set("from", textOrNull(event.fromStatus));
     item->set("to", event.toStatus);
@@ -63,7 +63,7 @@ Poco::JSON::Object::Ptr detailJson(app::Services& services, const domain::Applic
   }
   o->set("history", history);
   Poco::JSON::Array::Ptr hours = newArray();
-  for (const auto& entry : domain::Hours(services.db).ofApplication(a.id)) {
+  for (const auto& entry : domain::Hours(services.db, &services.events).ofApplication(a.id)) {
     hours->add(hoursJson(entry, forCoordinator));
   }
   o->set("hours", hours);
@@ -89,7 +89,7 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                 JsonReader r(readOptionalJsonObject(request), {"motivation"});
                 std::string motivation = r.string("motivation").value_or("");
                 r.check();
-                domain::Applications applications(services.db);
+                domain::Applications applications(services.db, &services.events);
                 long long id = applications.apply(missionId, request.visitor.accountId, motivation);
                 response.headers["Location"] = "/api/v1/me/applications/" + std::to_string(id);
                 writeJson(response, detailJson(services, applications.ownedBy(id, request.visitor.accountId), false),
@@ -99,17 +99,18 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
   router.get("/api/v1/me/applications", guards.signedIn(),
              [&services](http::Request& request, http::Response& response) {
                PageRequest page = readPage(request);
-               auto all = domain::Applications(services.db).ofAccount(request.visitor.accountId);
+               auto all = domain::Applications(services.db, &services.events).ofAccount(request.visitor.accountId);
                auto items = slice(all, page.offset(), page.perPage,
                                   [](const domain::Application& a) { return applicationJson(a, false); });
                writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));
              });
 
-  router.get(
-      "/api/v1/me/applications/{id}", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
-        auto application = domain::Applications(services.db).ownedBy(pathId(request, "id"), request.visitor.accountId);
-        writeJson(response, detailJson(services, application, false));
-      });
+  router.get("/api/v1/me/applications/{id}", guards.signedIn(),
+             [&services](http::Request& request, http::Response& response) {
+               auto application = domain::Applications(services.db, &services.events)
+                                      .ownedBy(pathId(request, "id"), request.visitor.accountId);
+               writeJson(response, detailJson(services, application, false));
+             });
 
   router.post("/api/v1/me/applications/{id}/charter", guards.signedIn(),
               [&services](http::Request& request, http::Response& response) {
@@ -117,7 +118,7 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                 JsonReader r(readJsonObject(request), {"accept"});
                 bool accept = r.boolean("accept").value_or(false);
                 r.check();
-                domain::Applications applications(services.db);
+                domain::Applications applications(services.db, &services.events);
                 applications.signCharter(id, request.visitor.accountId, accept);
                 writeJson(response, detailJson(services, applications.ownedBy(id, request.visitor.accountId), false));
               });
@@ -128,7 +129,7 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                 JsonReader r(readOptionalJsonObject(request), {"reason"});
                 std::string reason = r.string("reason").value_or("");
                 r.check();
-                domain::Applications applications(services.db);
+                domain::Applications applications(services.db, &services.events);
                 applications.withdraw(id, request.visitor.accountId, reason);
                 writeJson(response, detailJson(services, applications.ownedBy(id, request.visitor.accountId), false));
               });
@@ -142,7 +143,7 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
                  v.oneOf("status", status, domain::applicationStatuses());
                  v.check();
                }
-               auto all = domain::Applications(services.db).ofAssociation(request.association->id);
+               auto all = domain::Applications(services.db, &services.events).ofAssociation(request.association->id);
                if (!status.empty()) {
                  std::erase_if(all, [&](const domain::Application& a) { return a.status != status; });
                }
@@ -153,15 +154,15 @@ void registerApplicationsApi(http::Router& router, app::Services& services) {
 
   router.get("/api/v1/associations/{slug}/applications/{id}", coordinator,
              [&services](http::Request& request, http::Response& response) {
-               auto application =
-                   domain::Applications(services.db).inAssociation(pathId(request, "id"), request.association->id);
+               auto application = domain::Applications(services.db, &services.events)
+                                      .inAssociation(pathId(request, "id"), request.association->id);
                writeJson(response, detailJson(services, application, true));
              });
 
   router.post("/api/v1/associations/{slug}/applications/{id}/transitions", coordinator,
               [&services](http::Request& request, http::Response& response) {
                 long long id = pathId(request, "id");
-                domain::Applications applications(services.db);
+                domain::Applications applications(services.db, &services.events);
                 // 404 before reading the body: the application must be this association's.
                 applications.inAssociation(id, request.association->id);
                 JsonReader r(readJsonObject(request), {"to", "note", "referent_account_id"});

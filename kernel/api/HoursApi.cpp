@@ -33,7 +33,7 @@ namespace {
 
 /// The entry `id` among the application's hours (just written by the caller).
 domain::HoursEntry entryOf(app::Services& services, long long applicationId, long long id) {
-  for (const auto& entry : domain::Hours(services.db).ofApplication(applicationId)) {
+  for (const auto& entry : domain::Hours(services.db, &services.events).ofApplication(applicationId)) {
     if (entry.id == id) {
       return entry;
     }
@@ -55,8 +55,8 @@ void registerHoursApi(http::Router& router, app::Services& services) {
                 std::string minutes = r.integerText("minutes").value_or("");
                 std::string note = r.string("note").value_or("");
                 r.check();
-                long long id =
-                    domain::Hours(services.db).log(applicationId, request.visitor.accountId, day, minutes, note);
+                long long id = domain::Hours(services.db, &services.events)
+                                   .log(applicationId, request.visitor.accountId, day, minutes, note);
                 writeJson(response, hoursJson(entryOf(services, applicationId, id), false), 201);
               });
 
@@ -71,7 +71,7 @@ void registerHoursApi(http::Router& router, app::Services& services) {
                  v.oneOf("status", status, {"pending"});
                  v.check();
                }
-               auto all = domain::Hours(services.db).pendingOfAssociation(request.association->id);
+               auto all = domain::Hours(services.db, &services.events).pendingOfAssociation(request.association->id);
                auto items = slice(all, page.offset(), page.perPage,
                                   [](const domain::HoursEntry& entry) { return hoursJson(entry, true); });
                writePage(response, request, services.settings.baseUrl, items, page, static_cast<long long>(all.size()));
@@ -82,7 +82,8 @@ void registerHoursApi(http::Router& router, app::Services& services) {
     router.post("/api/v1/associations/{slug}/hours/{id}/" + action, coordinator,
                 [&services, validate = validate](http::Request& request, http::Response& response) {
                   long long id = pathId(request, "id");
-                  domain::Hours(services.db).decide(id, request.association->id, request.visitor.accountId, validate);
+                  domain::Hours(services.db, &services.events)
+                      .decide(id, request.association->id, request.visitor.accountId, validate);
                   Poco::JSON::Object::Ptr o = newObject();
                   o->set("id", id);
                   o->set("status", validate ? "validated" : "rejected");

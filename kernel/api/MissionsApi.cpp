@@ -162,7 +162,7 @@ Poco::JSON::Object::Ptr missionJson(const domain::Mission& m) {
 }
 
 domain::Mission ownMission(app::Services& services, const http::Request& request, long long id) {
-  auto mission = domain::Missions(services.db).byId(id);
+  auto mission = domain::Missions(services.db, &services.events).byId(id);
   if (!mission || !request.association || mission->associationId != request.association->id) {
     throw http::notFound("No mission " + std::to_string(id) + " in this association.");
   }
@@ -175,7 +175,8 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
 
   router.get("/api/v1/missions", guards.anyone(), [&services](http::Request& request, http::Response& response) {
     PageRequest page = readPage(request);
-    domain::MissionPage found = domain::Missions(services.db).search(readQuery(services, request, page));
+    domain::MissionPage found =
+        domain::Missions(services.db, &services.events).search(readQuery(services, request, page));
     Poco::JSON::Array::Ptr items = newArray();
     for (const auto& mission : found.missions) {
       items->add(missionJson(mission));
@@ -185,7 +186,7 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
 
   router.get("/api/v1/missions/{id}", guards.anyone(), [&services](http::Request& request, http::Response& response) {
     long long id = pathId(request, "id");
-    auto mission = domain::Missions(services.db).byId(id);
+    auto mission = domain::Missions(services.db, &services.events).byId(id);
     if (!mission || (mission->status != "published" && !managesMission(services, request, *mission))) {
       throw http::notFound("No mission " + std::to_string(id) + ".");
     }
@@ -195,7 +196,7 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
   router.get("/api/v1/associations/{slug}/missions", coordinator,
              [&services](http::Request& request, http::Response& response) {
                PageRequest page = readPage(request);
-               auto all = domain::Missions(services.db).ofAssociation(request.association->id);
+               auto all = domain::Missions(services.db, &services.events).ofAssociation(request.association->id);
                Poco::JSON::Array::Ptr items = newArray();
                for (long long i = page.offset();
                     i < static_cast<long long>(all.size()) && i < page.offset() + page.perPage; ++i) {
@@ -209,7 +210,7 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
                 domain::MissionInput input;
                 input.placesAvailable = "1";
                 bool publish = overlay(readJsonObject(request), input, true);
-                domain::Missions missions(services.db);
+                domain::Missions missions(services.db, &services.events);
                 long long id = missions.create(request.association->id, request.visitor.accountId, input, publish);
                 response.headers["Location"] = "/api/v1/missions/" + std::to_string(id);
                 writeJson(response, missionJson(*missions.byId(id)), 201);
@@ -220,7 +221,7 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
                domain::Mission mission = ownMission(services, request, pathId(request, "id"));
                domain::MissionInput input = domain::inputOf(mission);
                overlay(readJsonObject(request), input, false);
-               domain::Missions missions(services.db);
+               domain::Missions missions(services.db, &services.events);
                missions.update(mission.id, input);
                writeJson(response, missionJson(*missions.byId(mission.id)));
              });
@@ -230,7 +231,7 @@ void registerMissionsApi(http::Router& router, app::Services& services) {
     router.post("/api/v1/associations/{slug}/missions/{id}/" + action, coordinator,
                 [&services, status = status](http::Request& request, http::Response& response) {
                   domain::Mission mission = ownMission(services, request, pathId(request, "id"));
-                  domain::Missions missions(services.db);
+                  domain::Missions missions(services.db, &services.events);
                   missions.setStatus(mission.id, status);
                   writeJson(response, missionJson(*missions.byId(mission.id)));
                 });

@@ -10,18 +10,23 @@
 #include "kernel/http/SecurityHeaders.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/LocaleMiddleware.h"
+#include "kernel/webhooks/WebhookSubscriber.h"
 #include "kernel/webhooks/Webhooks.h"
 
 namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
-  return {domain::kernelMigrations(), webhooks::Webhooks::migrations(), domain::CalendarFeeds::migrations()};
+  return {domain::kernelMigrations(), events::EventBus::migrations(), webhooks::Webhooks::migrations(),
+          domain::CalendarFeeds::migrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
   std::filesystem::create_directories(settings_.dataDir);
   db_ = storage::Database::open(settings_.databaseUrl, static_cast<std::size_t>(settings_.databasePool));
   storage::Migrator(*db_).migrate(allMigrations());
+  events_ = std::make_unique<events::EventBus>(*db_);
+  events_->subscribe("webhooks", "*", webhooks::webhookSubscriber(*db_));
+  webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
   pages_ = std::make_unique<themes::PageRenderer>(*templates_);
@@ -29,8 +34,8 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
   accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
   guards_ = std::make_unique<auth::Guards>(*db_);
-  services_ = std::make_unique<Services>(
-      Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_, *sessions_, *apiTokens_, *guards_});
+  services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
+                                                  *sessions_, *apiTokens_, *guards_, *events_});
   registerRoutes();
 
   bool https = settings_.secureCookies();
@@ -59,12 +64,22 @@ void App::registerRoutes() {
 void App::start() {
   server_ = std::make_unique<http::HttpServer>(settings_.http, *pipeline_);
   server_->start();
+  events_->start();
+  webhookSender_->start();
 }
 
 void App::stop() {
   if (server_) {
     server_->stop();
     server_.reset();
+  }
+  // After the server: a request still running may publish; its deliveries
+  // wait in the outbox for the next start (or another process).
+  if (events_) {
+    events_->stop();
+  }
+  if (webhookSender_) {
+    webhookSender_->stop();
   }
 }
 

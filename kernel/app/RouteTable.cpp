@@ -9,9 +9,10 @@ namespace ruche::app {
 
 const std::vector<RouteRegistration>& routeTable() {
   static const std::vector<RouteRegistration> table = {
-      web::registerSystemRoutes, web::registerHomePages,        web::registerAuthPages,
-      web::registerMissionPages, web::registerManagePages,      web::registerProfilePages,
-      admin::registerAdminPages, web::registerApplicationPages, api::registerApi, webhooks::registerWebhookPages, web::registerCalendarPages,
+      web::registerSystemRoutes,      web::registerHomePages,        web::registerAuthPages,
+      web::registerMissionPages,      web::registerManagePages,      web::registerProfilePages,
+      admin::registerAdminPages,      web::registerApplicationPages, api::registerApi,
+      webhooks::registerWebhookPages, web::registerCalendarPages,
   };
   return table;
 }

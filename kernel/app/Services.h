@@ -5,6 +5,7 @@
 #include "kernel/auth/Roles.h"
 #include "kernel/auth/SessionStore.h"
 #include "kernel/config/Settings.h"
+#include "kernel/events/EventBus.h"
 #include "kernel/mail/Mailer.h"
 #include "kernel/storage/Database.h"
 #include "kernel/themes/PageRenderer.h"
@@ -23,6 +24,7 @@ struct Services {
   auth::SessionStore& sessions;
   auth::ApiTokens& apiTokens;
   const auth::Guards& guards;
+  events::EventBus& events;  ///< publish(sql, …) inside the transaction of the change
 };
 
 }  // namespace ruche::app

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
 
@@ -103,7 +104,9 @@ long long Applications::apply(long long missionId, long long accountId, const st
       throw http::forbidden("Verify your e-mail address before applying to a mission.");
     }
     std::string status;
-    sql << "SELECT status FROM missions WHERE id = :m", soci::use(missionId), soci::into(status);
+    long long associationId = 0;
+    sql << "SELECT status, association_id FROM missions WHERE id = :m", soci::use(missionId), soci::into(status),
+        soci::into(associationId);
     if (!sql.got_data() || status == "draft") {
       throw http::notFound("There is no such mission.");
     }
@@ -133,6 +136,15 @@ long long Applications::apply(long long missionId, long long accountId, const st
     sql << "INSERT INTO application_events (application_id, from_status, to_status, actor_account_id, note, at) "
            "VALUES (:i, :f, :t, :a, :n, :at)",
         soci::use(id), soci::use(empty), soci::use(applied), soci::use(accountId), soci::use(empty), soci::use(now);
+    if (events_ != nullptr) {
+      events_->publish(sql, "application.created", associationId,
+                       events::Payload()
+                           .set("application_id", id)
+                           .set("mission_id", missionId)
+                           .set("account_id", accountId)
+                           .set("status", applied)
+                           .json());
+    }
   });
   return id;
 }
@@ -215,6 +227,18 @@ void Applications::move(soci::session& sql, long long applicationId, const std::
   sql << "INSERT INTO application_events (application_id, from_status, to_status, actor_account_id, note, at) "
          "VALUES (:i, :f, :t, :a, :n, :at)",
       soci::use(applicationId), soci::use(from), soci::use(to), soci::use(actorId), soci::use(note), soci::use(now);
+  if (events_ != nullptr) {
+    long long associationId = 0;
+    sql << "SELECT m.association_id FROM applications ap JOIN missions m ON m.id = ap.mission_id WHERE ap.id = :i",
+        soci::use(applicationId), soci::into(associationId);
+    events_->publish(sql, "application.status_changed", associationId,
+                     events::Payload()
+                         .set("application_id", applicationId)
+                         .set("from", from)
+                         .set("to", to)
+                         .set("actor_account_id", actorId)
+                         .json());
+  }
 }
 
 void Applications::signCharter(long long applicationId, long long accountId, bool accepted) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/events/EventBus.h"
 #include "kernel/storage/Database.h"
 
 namespace ruche::domain {
@@ -59,7 +60,9 @@ std::vector<std::string> coordinatorTargets(const std::string& status);
 /// 422 with field errors on bad input, 409 when the state forbids the change.
 class Applications {
  public:
-  explicit Applications(storage::Database& db) : db_(db) {}
+  /// With `events`, every change publishes application.created or
+  /// application.status_changed in its own transaction.
+  explicit Applications(storage::Database& db, events::EventBus* events = nullptr) : db_(db), events_(events) {}
 
   /// Applies to a published mission. 403 when the account's e-mail is not
   /// verified; 404 for an unknown or draft mission; 409 for a closed mission
@@ -95,10 +98,11 @@ class Applications {
  private:
   // Changes the status if it still is `from`, and records the event; 409 if
   // someone changed it meanwhile. Runs inside the caller's transaction.
-  static void move(soci::session& sql, long long applicationId, const std::string& from, const std::string& to,
-                   long long actorId, const std::string& note);
+  void move(soci::session& sql, long long applicationId, const std::string& from, const std::string& to,
+            long long actorId, const std::string& note);
 
   storage::Database& db_;
+  events::EventBus* events_;
 };
 
 }  // namespace ruche::domain

@@ -114,8 +114,8 @@ std::string CalendarFeeds::reset(long long accountId) {
   long long now = storage::nowSeconds();
   db_.transaction([&](soci::session& sql) {
     sql << "DELETE FROM calendar_feeds WHERE account_id = :a", soci::use(accountId);
-    sql << "INSERT INTO calendar_feeds (account_id, token_hash, created_at) VALUES (:a, :h, :c)",
-        soci::use(accountId), soci::use(hash), soci::use(now);
+    sql << "INSERT INTO calendar_feeds (account_id, token_hash, created_at) VALUES (:a, :h, :c)", soci::use(accountId),
+        soci::use(hash), soci::use(now);
   });
   return token;
 }
@@ -156,16 +156,15 @@ std::vector<CalendarEntry> CalendarFeeds::entries(long long accountId) {
        soci::use(accountId));
   for (const auto& row : rows) {
     bool remote = row.get<std::string>(6) == "remote";
-    out.push_back({row.get_properties(0).get_data_type() == soci::dt_integer ? row.get<int>(0) : row.get<long long>(0), row.get<std::string>(1), row.get<std::string>(2),
-                   remote ? std::string() : row.get<std::string>(3), row.get<std::string>(4),
-                   row.get<std::string>(5)});
+    out.push_back({row.get_properties(0).get_data_type() == soci::dt_integer ? row.get<int>(0) : row.get<long long>(0),
+                   row.get<std::string>(1), row.get<std::string>(2), remote ? std::string() : row.get<std::string>(3),
+                   row.get<std::string>(4), row.get<std::string>(5)});
   }
   return out;
 }
 
 const storage::ModuleMigrations& CalendarFeeds::migrations() {
-  static const storage::ModuleMigrations module{"calendar",
-                                                {{1, "secret iCal feeds of volunteers", R"SQL(
+  static const storage::ModuleMigrations module{"calendar", {{1, "secret iCal feeds of volunteers", R"SQL(
 CREATE TABLE calendar_feeds (
   account_id BIGINT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
   token_hash TEXT NOT NULL UNIQUE,

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
 
@@ -74,6 +75,16 @@ long long Hours::log(long long applicationId, long long accountId, const std::st
            "VALUES (:ap, :a, :s, :d, :m, :n, :st, :c) RETURNING id",
         soci::use(applicationId), soci::use(accountId), soci::use(associationId), soci::use(d), soci::use(mins),
         soci::use(text), soci::use(pending), soci::use(now), soci::into(id);
+    if (events_ != nullptr) {
+      events_->publish(sql, "hours.logged", associationId,
+                       events::Payload()
+                           .set("hours_id", id)
+                           .set("application_id", applicationId)
+                           .set("account_id", accountId)
+                           .set("day", d)
+                           .set("minutes", static_cast<long long>(mins))
+                           .json());
+    }
   });
   return id;
 }
@@ -107,6 +118,10 @@ void Hours::decide(long long hoursId, long long associationId, long long actorId
     st.execute(true);
     if (st.get_affected_rows() != 1) {
       throw http::HttpError(409, "Conflict", "These hours were already " + status + ".");
+    }
+    if (events_ != nullptr) {
+      events_->publish(sql, "hours." + to, associationId,
+                       events::Payload().set("hours_id", hoursId).set("actor_account_id", actorId).json());
     }
   });
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/events/EventBus.h"
 #include "kernel/storage/Database.h"
 
 namespace ruche::domain {
@@ -28,7 +29,9 @@ struct HoursEntry {
 /// state forbids it, 422 with field errors (day, minutes, note).
 class Hours {
  public:
-  explicit Hours(storage::Database& db) : db_(db) {}
+  /// With `events`, logging publishes hours.logged and a decision
+  /// hours.validated or hours.rejected, in the change's transaction.
+  explicit Hours(storage::Database& db, events::EventBus* events = nullptr) : db_(db), events_(events) {}
 
   /// The volunteer logs time on their own application, which must be
   /// active or completed: a day not in the future, 1–1440 minutes, a note of
@@ -44,6 +47,7 @@ class Hours {
 
  private:
   storage::Database& db_;
+  events::EventBus* events_;
 };
 
 /// Today's date as YYYY-MM-DD at UTC+14, the earliest time zone, so that a

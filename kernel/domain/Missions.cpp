@@ -7,6 +7,7 @@
 
 #include "kernel/auth/Roles.h"
 #include "kernel/domain/Taxonomy.h"
+#include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
 
@@ -353,9 +354,18 @@ long long Missions::create(long long associationId, long long createdBy, const M
         soci::use(m.durationMinutes), soci::use(m.placesAvailable), soci::use(referent, referentInd), soci::use(status),
         soci::use(creator, creatorInd), soci::use(now), soci::use(now), soci::into(id);
     writeChildren(sql, id, m);
+    if (publish) {
+      published(sql, id, associationId);
+    }
   });
   ++missionsGeneration;
   return id;
+}
+
+void Missions::published(soci::session& sql, long long missionId, long long associationId) {
+  if (events_ != nullptr) {
+    events_->publish(sql, "mission.published", associationId, events::Payload().set("mission_id", missionId).json());
+  }
 }
 
 void Missions::update(long long missionId, const MissionInput& input) {
@@ -386,7 +396,9 @@ void Missions::setStatus(long long missionId, const std::string& status) {
   }
   db_.transaction([&](soci::session& sql) {
     std::string current;
-    sql << "SELECT status FROM missions WHERE id = :id", soci::use(missionId), soci::into(current);
+    long long associationId = 0;
+    sql << "SELECT status, association_id FROM missions WHERE id = :id", soci::use(missionId), soci::into(current),
+        soci::into(associationId);
     if (!sql.got_data()) {
       throw http::notFound("No mission " + std::to_string(missionId) + ".");
     }
@@ -398,6 +410,9 @@ void Missions::setStatus(long long missionId, const std::string& status) {
     long long now = storage::nowSeconds();
     sql << "UPDATE missions SET status = :s, updated_at = :t WHERE id = :id", soci::use(status), soci::use(now),
         soci::use(missionId);
+    if (status == "published") {
+      published(sql, missionId, associationId);
+    }
   });
   ++missionsGeneration;
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/events/EventBus.h"
 #include "kernel/http/Validator.h"
 #include "kernel/storage/Database.h"
 
@@ -93,7 +94,9 @@ void checkFilters(soci::session& sql, http::Validator& v, const MissionQuery& qu
 
 class Missions {
  public:
-  explicit Missions(storage::Database& db) : db_(db) {}
+  /// With `events`, a mission that becomes published publishes
+  /// mission.published in the same transaction.
+  explicit Missions(storage::Database& db, events::EventBus* events = nullptr) : db_(db), events_(events) {}
 
   /// Creates a draft (or published when `publish`); 422 on invalid input.
   long long create(long long associationId, long long createdBy, const MissionInput& input, bool publish);
@@ -111,7 +114,10 @@ class Missions {
   static void touch();
 
  private:
+  void published(soci::session& sql, long long missionId, long long associationId);
+
   storage::Database& db_;
+  events::EventBus* events_;
 };
 
 }  // namespace ruche::domain

@@ -17,7 +17,7 @@ struct Event {
   std::string topic;            ///< e.g. "application.created", "mission.published"
   long long associationId = 0;  ///< 0: federation-wide
   std::string payload;          ///< a JSON object, as text
-  long long createdAt = 0;
+  long long createdAt = 0;      ///< milliseconds since the epoch
 };
 
 /// One attempt to hand an event to one subscriber.
@@ -41,7 +41,7 @@ struct DeadLetter {
   std::string subscriber;
   int attempts = 0;
   std::string lastError;
-  long long diedAt = 0;
+  long long diedAt = 0;  ///< milliseconds since the epoch
 };
 
 struct BusOptions {

@@ -233,7 +233,7 @@ MissionSummary publicMission(app::Services& services, long long missionId) {
 void applyPage(app::Services& services, http::Request& request, http::Response& response, const Outcome& outcome) {
   long long missionId = pathId(request, "id");
   MissionSummary mission = publicMission(services, missionId);
-  domain::Applications applications(services.db);
+  domain::Applications applications(services.db, &services.events);
   Data data{Data::type::object};
   data.set("mission_id", std::to_string(mission.id));
   data.set("mission_title", mission.title);
@@ -258,7 +258,7 @@ void applyPage(app::Services& services, http::Request& request, http::Response& 
 void myApplicationPage(app::Services& services, http::Request& request, http::Response& response,
                        const Outcome& outcome) {
   long long id = pathId(request, "id");
-  domain::Applications applications(services.db);
+  domain::Applications applications(services.db, &services.events);
   domain::Application a = applications.ownedBy(id, request.visitor.accountId);
   Data data = applicationData(services, request, a);
   data.set("title", a.missionTitle);
@@ -269,7 +269,7 @@ void myApplicationPage(app::Services& services, http::Request& request, http::Re
   data.set("can_withdraw", flag(!domain::isFinalStatus(a.status)));
   bool hoursOpen = a.status == "active" || a.status == "completed";
   data.set("can_log_hours", flag(hoursOpen));
-  auto hours = domain::Hours(services.db).ofApplication(id);
+  auto hours = domain::Hours(services.db, &services.events).ofApplication(id);
   data.set("hours", hoursData(services, request, hours));
   data.set("has_hours", flag(!hours.empty()));
   data.set("today", domain::latestToday());
@@ -311,7 +311,7 @@ Data membersData(app::Services& services, long long associationId, long long sel
 void managedApplicationPage(app::Services& services, http::Request& request, http::Response& response,
                             const Outcome& outcome) {
   long long id = pathId(request, "id");
-  domain::Applications applications(services.db);
+  domain::Applications applications(services.db, &services.events);
   domain::Application a = applications.inAssociation(id, request.association->id);
   Data data = applicationData(services, request, a);
   data.set("title", a.volunteerName + " — " + a.missionTitle);
@@ -339,7 +339,7 @@ void managedApplicationPage(app::Services& services, http::Request& request, htt
                     selected);
   }
   data.set("members", membersData(services, request.association->id, selected));
-  auto hours = domain::Hours(services.db).ofApplication(id);
+  auto hours = domain::Hours(services.db, &services.events).ofApplication(id);
   data.set("hours", hoursData(services, request, hours));
   data.set("has_hours", flag(!hours.empty()));
   feedbackData(services, request, data, domain::Feedback(services.db).ofApplication(id), "from_association");
@@ -350,7 +350,7 @@ void managedApplicationPage(app::Services& services, http::Request& request, htt
 
 void hoursPage(app::Services& services, http::Request& request, http::Response& response, const Outcome& outcome) {
   Data data{Data::type::object};
-  auto pending = domain::Hours(services.db).pendingOfAssociation(request.association->id);
+  auto pending = domain::Hours(services.db, &services.events).pendingOfAssociation(request.association->id);
   data.set("hours", hoursData(services, request, pending));
   data.set("has_hours", flag(!pending.empty()));
   data.set("base", manageBase(request));
@@ -377,7 +377,7 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
           if (!request.visitor.emailVerified) {
             throw http::HttpError(409, "Conflict", "");  // the page explains and offers a new link
           }
-          long long id = domain::Applications(services.db)
+          long long id = domain::Applications(services.db, &services.events)
                              .apply(missionId, request.visitor.accountId, request.formValue("motivation"));
           response.redirect("/me/applications/" + std::to_string(id) + "?done=applied");
         },
@@ -394,7 +394,7 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
   router.get("/me/applications", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
     Data data{Data::type::object};
     Data list{Data::type::list};
-    auto mine = domain::Applications(services.db).ofAccount(request.visitor.accountId);
+    auto mine = domain::Applications(services.db, &services.events).ofAccount(request.visitor.accountId);
     for (const auto& a : mine) {
       list.push_back(applicationData(services, request, a));
     }
@@ -419,22 +419,23 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
   };
   router.post("/me/applications/{id}/charter", guards.signedIn(),
               mineAction("charter", [&services](http::Request& request, long long id) {
-                domain::Applications(services.db)
+                domain::Applications(services.db, &services.events)
                     .signCharter(id, request.visitor.accountId, request.formValue("accept") == "1");
               }));
   router.post("/me/applications/{id}/withdraw", guards.signedIn(),
               mineAction("withdrawn", [&services](http::Request& request, long long id) {
-                domain::Applications(services.db).withdraw(id, request.visitor.accountId, request.formValue("reason"));
+                domain::Applications(services.db, &services.events)
+                    .withdraw(id, request.visitor.accountId, request.formValue("reason"));
               }));
   router.post("/me/applications/{id}/hours", guards.signedIn(),
               mineAction("hours", [&services](http::Request& request, long long id) {
-                domain::Hours(services.db)
+                domain::Hours(services.db, &services.events)
                     .log(id, request.visitor.accountId, request.formValue("day"), request.formValue("minutes"),
                          request.formValue("note"));
               }));
   router.post("/me/applications/{id}/feedback", guards.signedIn(),
               mineAction("feedback", [&services](http::Request& request, long long id) {
-                domain::Applications(services.db).ownedBy(id, request.visitor.accountId);
+                domain::Applications(services.db, &services.events).ownedBy(id, request.visitor.accountId);
                 domain::Feedback(services.db)
                     .give(id, "from_volunteer", request.visitor.accountId, request.formValue("rating"),
                           request.formValue("comment"));
@@ -443,7 +444,7 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
   // Coordinators: the pipeline of the association's applications.
   router.get("/a/{slug}/manage/applications", coordinator,
              [&services](http::Request& request, http::Response& response) {
-               auto all = domain::Applications(services.db).ofAssociation(request.association->id);
+               auto all = domain::Applications(services.db, &services.events).ofAssociation(request.association->id);
                Data groups{Data::type::list};
                for (const auto& status : domain::applicationStatuses()) {
                  Data group{Data::type::object};
@@ -494,13 +495,13 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
                     throw http::unprocessable({{"referent_account_id", "must be a member", "referent"}});
                   }
                 }
-                domain::Applications(services.db)
+                domain::Applications(services.db, &services.events)
                     .transition(id, request.association->id, request.visitor.accountId, request.formValue("to"),
                                 referent, request.formValue("note"));
               }));
   router.post("/a/{slug}/manage/applications/{id}/feedback", coordinator,
               managedAction("feedback", [&services](http::Request& request, long long id) {
-                domain::Applications(services.db).inAssociation(id, request.association->id);
+                domain::Applications(services.db, &services.events).inAssociation(id, request.association->id);
                 domain::Feedback(services.db)
                     .give(id, "from_association", request.visitor.accountId, request.formValue("rating"),
                           request.formValue("comment"));
@@ -511,18 +512,18 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
     hoursPage(services, request, response, {});
   });
   for (const bool validate : {true, false}) {
-    router.post(
-        std::string("/a/{slug}/manage/hours/{id}/") + (validate ? "validate" : "reject"), coordinator,
-        [&services, validate](http::Request& request, http::Response& response) {
-          long long id = pathId(request, "id");
-          formAction(
-              services, request,
-              [&] {
-                domain::Hours(services.db).decide(id, request.association->id, request.visitor.accountId, validate);
-                response.redirect(manageBase(request) + "/hours?done=" + (validate ? "validated" : "rejected"));
-              },
-              [&](const Outcome& outcome) { hoursPage(services, request, response, outcome); });
-        });
+    router.post(std::string("/a/{slug}/manage/hours/{id}/") + (validate ? "validate" : "reject"), coordinator,
+                [&services, validate](http::Request& request, http::Response& response) {
+                  long long id = pathId(request, "id");
+                  formAction(
+                      services, request,
+                      [&] {
+                        domain::Hours(services.db, &services.events)
+                            .decide(id, request.association->id, request.visitor.accountId, validate);
+                        response.redirect(manageBase(request) + "/hours?done=" + (validate ? "validated" : "rejected"));
+                      },
+                      [&](const Outcome& outcome) { hoursPage(services, request, response, outcome); });
+                });
   }
 }
 

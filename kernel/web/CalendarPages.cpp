@@ -1,6 +1,6 @@
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/Timestamp.h>
 #include <Poco/Exception.h>
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include "kernel/domain/CalendarFeed.h"
@@ -24,15 +24,14 @@ std::string hostOf(const std::string& baseUrl) {
 }
 
 /// The page; `token` is set only right after a reset, the one time the URL is shown.
-void calendarPage(app::Services& services, http::Request& request, http::Response& response,
-                  const std::string& token) {
+void calendarPage(app::Services& services, http::Request& request, http::Response& response, const std::string& token) {
   long long created = domain::CalendarFeeds(services.db).createdAt(request.visitor.accountId);
   Data data{Data::type::object};
   data.set("has_feed", created != 0 ? Data::type::bool_true : Data::type::bool_false);
-  data.set("created",
-           created != 0 ? Poco::DateTimeFormatter::format(
-                              Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(created)), "%Y-%m-%d %H:%M UTC")
-                        : std::string());
+  data.set("created", created != 0
+                          ? Poco::DateTimeFormatter::format(
+                                Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(created)), "%Y-%m-%d %H:%M UTC")
+                          : std::string());
   data.set("just_reset", token.empty() ? Data::type::bool_false : Data::type::bool_true);
   data.set("feed_url", token.empty() ? std::string() : services.settings.baseUrl + "/calendar/" + token + kSuffix);
   services.pages.page(request, response, "me_calendar", data, "calendar.title");
@@ -46,11 +45,10 @@ void registerCalendarPages(http::Router& router, app::Services& services) {
   router.get("/me/calendar", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
     calendarPage(services, request, response, "");
   });
-  router.post("/me/calendar/reset", guards.signedIn(),
-              [&services](http::Request& request, http::Response& response) {
-                std::string token = domain::CalendarFeeds(services.db).reset(request.visitor.accountId);
-                calendarPage(services, request, response, token);
-              });
+  router.post("/me/calendar/reset", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
+    std::string token = domain::CalendarFeeds(services.db).reset(request.visitor.accountId);
+    calendarPage(services, request, response, token);
+  });
   // The token in the file name is the only credential: no session needed, so
   // calendar applications can subscribe.
   router.get("/calendar/{file}", guards.anyone(), [&services](http::Request& request, http::Response& response) {
@@ -64,8 +62,8 @@ void registerCalendarPages(http::Router& router, app::Services& services) {
     if (!accountId) {
       throw http::notFound("No such calendar.");
     }
-    response.text(domain::renderICalendar(feeds.entries(*accountId), hostOf(services.settings.baseUrl),
-                                          storage::nowSeconds()));
+    response.text(
+        domain::renderICalendar(feeds.entries(*accountId), hostOf(services.settings.baseUrl), storage::nowSeconds()));
     response.contentType = "text/calendar; charset=utf-8";
     response.headers["Cache-Control"] = "private, no-store";
   });

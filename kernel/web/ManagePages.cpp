@@ -190,7 +190,7 @@ void renderForm(app::Services& services, const http::Request& request, http::Res
 /// The mission of the URL, which must belong to the association of the URL.
 domain::Mission ownMission(app::Services& services, const http::Request& request) {
   long long id = idParam(request, "id");
-  auto mission = domain::Missions(services.db).byId(id);
+  auto mission = domain::Missions(services.db, &services.events).byId(id);
   if (!mission || mission->associationId != request.association->id) {
     throw http::notFound("No mission " + std::to_string(id) + " in this association.");
   }
@@ -200,7 +200,7 @@ domain::Mission ownMission(app::Services& services, const http::Request& request
 void changeStatus(app::Services& services, http::Request& request, http::Response& response,
                   const std::string& status) {
   domain::Mission mission = ownMission(services, request);
-  domain::Missions(services.db).setStatus(mission.id, status);
+  domain::Missions(services.db, &services.events).setStatus(mission.id, status);
   response.redirect(managePath(request) + "/missions?done=" + status);
 }
 
@@ -218,7 +218,7 @@ void registerManagePages(http::Router& router, app::Services& services) {
   });
 
   router.get("/a/{slug}/manage/missions", coordinator, [&services](http::Request& request, http::Response& response) {
-    auto missions = domain::Missions(services.db).ofAssociation(request.association->id);
+    auto missions = domain::Missions(services.db, &services.events).ofAssociation(request.association->id);
     auto skills = skillNames(services, request.locale);
     auto causes = causeNames(services, request.locale);
     Data list{Data::type::list};
@@ -271,21 +271,22 @@ void registerManagePages(http::Router& router, app::Services& services) {
                renderForm(services, request, response, input, 0, false, {});
              });
 
-  router.post(
-      "/a/{slug}/manage/missions/new", coordinator, [&services](http::Request& request, http::Response& response) {
-        domain::MissionInput input = inputFromForm(request);
-        bool publish = request.formValue("publish") == "1";
-        try {
-          domain::Missions(services.db).create(request.association->id, request.visitor.accountId, input, publish);
-        } catch (const http::HttpError& error) {
-          if (error.status() != 422) {
-            throw;
-          }
-          renderForm(services, request, response, input, 0, publish, error.fields());
-          return;
-        }
-        response.redirect(managePath(request) + "/missions?done=" + (publish ? "published" : "created"));
-      });
+  router.post("/a/{slug}/manage/missions/new", coordinator,
+              [&services](http::Request& request, http::Response& response) {
+                domain::MissionInput input = inputFromForm(request);
+                bool publish = request.formValue("publish") == "1";
+                try {
+                  domain::Missions(services.db, &services.events)
+                      .create(request.association->id, request.visitor.accountId, input, publish);
+                } catch (const http::HttpError& error) {
+                  if (error.status() != 422) {
+                    throw;
+                  }
+                  renderForm(services, request, response, input, 0, publish, error.fields());
+                  return;
+                }
+                response.redirect(managePath(request) + "/missions?done=" + (publish ? "published" : "created"));
+              });
 
   router.get("/a/{slug}/manage/missions/{id}/edit", coordinator,
              [&services](http::Request& request, http::Response& response) {
@@ -298,7 +299,7 @@ void registerManagePages(http::Router& router, app::Services& services) {
                 domain::Mission mission = ownMission(services, request);
                 domain::MissionInput input = inputFromForm(request);
                 try {
-                  domain::Missions(services.db).update(mission.id, input);
+                  domain::Missions(services.db, &services.events).update(mission.id, input);
                 } catch (const http::HttpError& error) {
                   if (error.status() != 422) {
                     throw;

@@ -134,7 +134,7 @@ void renderSearch(app::Services& services, const http::Request& request, http::R
     services.pages.page(request, response, "missions_search", data, "missions.search.title", 422);
     return;
   }
-  domain::MissionPage page = domain::Missions(services.db).search(form.query);
+  domain::MissionPage page = domain::Missions(services.db, &services.events).search(form.query);
   TermNames skillNamesBySlug;
   TermNames causeNamesBySlug;
   for (const auto& s : skills) {
@@ -210,7 +210,7 @@ void registerMissionPages(http::Router& router, app::Services& services) {
 
   router.get("/missions/{id}", guards.anyone(), [&services](http::Request& request, http::Response& response) {
     long long id = idParam(request, "id");
-    auto mission = domain::Missions(services.db).byId(id);
+    auto mission = domain::Missions(services.db, &services.events).byId(id);
     if (!mission) {
       throw http::notFound("No mission " + std::to_string(id) + ".");
     }
@@ -254,7 +254,7 @@ void registerMissionPages(http::Router& router, app::Services& services) {
     domain::MissionQuery query;
     query.association = request.association->slug;
     query.perPage = 100;
-    auto page = domain::Missions(services.db).search(query);
+    auto page = domain::Missions(services.db, &services.events).search(query);
     auto skills = skillNames(services, request.locale);
     auto causes = causeNames(services, request.locale);
     Data missions{Data::type::list};

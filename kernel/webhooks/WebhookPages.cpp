@@ -15,14 +15,18 @@ namespace {
 
 using themes::Data;
 
-Data boolean(bool value) { return value ? Data::type::bool_true : Data::type::bool_false; }
+Data boolean(bool value) {
+  return value ? Data::type::bool_true : Data::type::bool_false;
+}
 
 std::string shownTime(long long epochSeconds) {
   return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(epochSeconds)),
                                          "%Y-%m-%d %H:%M UTC");
 }
 
-std::string base(const http::Request& request) { return "/a/" + request.association->slug + "/manage/webhooks"; }
+std::string base(const http::Request& request) {
+  return "/a/" + request.association->slug + "/manage/webhooks";
+}
 
 long long webhookIdParam(const http::Request& request) {
   std::string raw = request.param("id");

@@ -44,8 +44,8 @@ Poco::Net::Context::Ptr tlsContext() {
   std::call_once(once, [] {
     Poco::Net::initializeSSL();
     // The system's CA certificates; the peer's certificate must check out.
-    context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
-                                     Poco::Net::Context::VERIFY_RELAXED, 9, true);
+    context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED,
+                                     9, true);
   });
   return context;
 }
@@ -60,8 +60,8 @@ std::string shortened(std::string text) {
 }  // namespace
 
 std::string deliveryBody(const std::string& topic, long long occurredAt, const std::string& payloadJson) {
-  std::string timestamp = Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(occurredAt),
-                                                          Poco::DateTimeFormat::ISO8601_FORMAT);
+  std::string timestamp =
+      Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(occurredAt), Poco::DateTimeFormat::ISO8601_FORMAT);
   return "{\"type\":" + Poco::toJSON(topic) + ",\"timestamp\":" + Poco::toJSON(timestamp) +
          ",\"data\":" + (payloadJson.empty() ? std::string("{}") : payloadJson) + "}";
 }
@@ -109,7 +109,9 @@ PostResult postJson(const std::string& url, const std::vector<std::pair<std::str
 
 WebhookSender::WebhookSender(storage::Database& db, SenderOptions options) : db_(db), options_(std::move(options)) {}
 
-WebhookSender::~WebhookSender() { stop(); }
+WebhookSender::~WebhookSender() {
+  stop();
+}
 
 int WebhookSender::dispatchOnce() {
   long long now = options_.clock();
@@ -124,8 +126,8 @@ int WebhookSender::dispatchOnce() {
          soci::use(now), soci::use(options_.batchSize));
     for (const auto& row : rows) {
       due.push_back({wholeNumber(row, 0), wholeNumber(row, 1), row.get<std::string>(2), row.get<std::string>(3),
-                     row.get<std::string>(4), row.get<std::string>(5), row.get<std::string>(6),
-                     wholeNumber(row, 7), static_cast<int>(wholeNumber(row, 8)), wholeNumber(row, 9)});
+                     row.get<std::string>(4), row.get<std::string>(5), row.get<std::string>(6), wholeNumber(row, 7),
+                     static_cast<int>(wholeNumber(row, 8)), wholeNumber(row, 9)});
     }
   }
   int attempted = 0;

@@ -22,8 +22,8 @@ class WebhookVerifier {
   explicit WebhookVerifier(const std::string& secret, long long toleranceSeconds = 300);
 
   /// `now` in unix seconds (a parameter so tests and callers choose the clock).
-  Verdict verify(const std::string& messageId, const std::string& timestampHeader,
-                 const std::string& signatureHeader, const std::string& body, long long now) const;
+  Verdict verify(const std::string& messageId, const std::string& timestampHeader, const std::string& signatureHeader,
+                 const std::string& body, long long now) const;
 
  private:
   WebhookSigner signer_;

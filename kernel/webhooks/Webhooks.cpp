@@ -212,11 +212,10 @@ long long Webhooks::enqueueTest(long long associationId, long long webhookId) {
 std::vector<WebhookDelivery> Webhooks::recentDeliveries(long long associationId, int limit) {
   std::vector<WebhookDelivery> out;
   storage::Database::Session s(db_);
-  soci::rowset<soci::row> rows =
-      (s->prepare << "SELECT " + kDeliveryColumns +
-                         " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-                         "WHERE w.association_id = :a ORDER BY d.id DESC LIMIT :l",
-       soci::use(associationId), soci::use(limit));
+  soci::rowset<soci::row> rows = (s->prepare << "SELECT " + kDeliveryColumns +
+                                                    " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                                                    "WHERE w.association_id = :a ORDER BY d.id DESC LIMIT :l",
+                                  soci::use(associationId), soci::use(limit));
   for (const auto& row : rows) {
     out.push_back(deliveryFrom(row));
   }
@@ -236,8 +235,7 @@ std::optional<WebhookDelivery> Webhooks::delivery(long long deliveryId) {
 }
 
 const storage::ModuleMigrations& Webhooks::migrations() {
-  static const storage::ModuleMigrations module{"webhooks",
-                                                {{1, "webhooks and their deliveries", R"SQL(
+  static const storage::ModuleMigrations module{"webhooks", {{1, "webhooks and their deliveries", R"SQL(
 CREATE TABLE webhooks (
   id {{id}},
   association_id BIGINT NOT NULL REFERENCES associations(id) ON DELETE CASCADE,

@@ -11,7 +11,9 @@ namespace {
 
 const std::string kPassword = "correct horse battery";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 long long insertMission(TestServer& server, long long associationId, const std::string& title,
                         const std::string& description, const std::string& mode, const std::string& place,
@@ -97,12 +99,12 @@ TEST_CASE("a volunteer's calendar feed lists the missions applied to, at a secre
       long long volunteer = server.createAccount("vol@example.org", kPassword, "Victor Vol");
       long long other = server.createAccount("other@example.org", kPassword, "Olga Other");
       long long garden = insertMission(server, association, "Jardin, potager; et \\ compost",
-                                       "Première ligne\nDeuxième ligne, avec une virgule", "onsite",
-                                       "Lyon 7e", "2030-05-01", "2030-05-03");
-      long long remote = insertMission(server, association, "Traduction", "Traduire un guide", "remote", "",
-                                       "2030-06-10", "");
-      long long withdrawn = insertMission(server, association, "Mission abandonnée", "x", "onsite", "Lyon",
-                                          "2030-07-01", "");
+                                       "Première ligne\nDeuxième ligne, avec une virgule", "onsite", "Lyon 7e",
+                                       "2030-05-01", "2030-05-03");
+      long long remote =
+          insertMission(server, association, "Traduction", "Traduire un guide", "remote", "", "2030-06-10", "");
+      long long withdrawn =
+          insertMission(server, association, "Mission abandonnée", "x", "onsite", "Lyon", "2030-07-01", "");
       long long undated = insertMission(server, association, "Sans date", "x", "remote", "", "", "");
       long long someoneElse = insertMission(server, association, "Pour Olga", "x", "remote", "", "2030-08-01", "");
       apply(server, garden, volunteer, "applied");

@@ -1,6 +1,5 @@
-#include <doctest/doctest.h>
-
 #include <Poco/Net/ServerSocket.h>
+#include <doctest/doctest.h>
 
 #include <string>
 
@@ -19,7 +18,9 @@ namespace {
 
 const std::string kPassword = "correct horse battery";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 /// The value of the read-only field id="secret" of the creation page.
 std::string secretFrom(const std::string& html) {
@@ -155,7 +156,8 @@ TEST_CASE("an association admin creates, lists and deletes a webhook whose secre
       CHECK(noCsrf.status == 403);
       CHECK(countRows(server, "webhooks") == 1);
 
-      auto deleted = http.postFormWithCsrf("/a/alpha/manage/webhooks/" + id + "/delete", "/a/alpha/manage/webhooks", {});
+      auto deleted =
+          http.postFormWithCsrf("/a/alpha/manage/webhooks/" + id + "/delete", "/a/alpha/manage/webhooks", {});
       REQUIRE(deleted.status == 303);
       auto after = http.followRedirect(deleted);
       CHECK(contains(after.body, "role=\"status\""));
@@ -177,9 +179,9 @@ TEST_CASE("a webhook form with a bad address or no event is shown again with its
       CHECK(contains(bad.body, "id=\"url-error\""));
       CHECK(contains(bad.body, "id=\"topics-error\""));
       CHECK(contains(bad.body, "value=\"ftp://example.org/x\""));
-      auto tooLong = http.postFormWithCsrf("/a/alpha/manage/webhooks", "/a/alpha/manage/webhooks",
-                                           {{"url", "https://example.org/" + std::string(490, 'a')},
-                                            {"topics", "hours.logged"}});
+      auto tooLong =
+          http.postFormWithCsrf("/a/alpha/manage/webhooks", "/a/alpha/manage/webhooks",
+                                {{"url", "https://example.org/" + std::string(490, 'a')}, {"topics", "hours.logged"}});
       CHECK(tooLong.status == 422);
       auto noTopic = http.postFormWithCsrf("/a/alpha/manage/webhooks", "/a/alpha/manage/webhooks",
                                            {{"url", "https://example.org/hook"}});
@@ -259,6 +261,7 @@ TEST_CASE("a delivery nobody answers is retried with a doubling delay, then give
       options.firstRetry = std::chrono::seconds(60);
       options.timeout = std::chrono::seconds(2);
       options.clock = [&clock] { return clock; };
+      server.app().webhookSender().stop();  // this test drives its own sender and clock
       ruche::webhooks::WebhookSender sender(server.services().db, options);
 
       CHECK(sender.dispatchOnce() == 1);

@@ -1,11 +1,12 @@
-#include <doctest/doctest.h>
-
 #include <Poco/JSON/Parser.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
+#include <doctest/doctest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "kernel/webhooks/WebhookSender.h"
 #include "kernel/webhooks/WebhookSigner.h"
@@ -64,8 +65,9 @@ std::string secretFrom(const std::string& html) {
 
 }  // namespace
 
-TEST_CASE("a receiver verifies Ruche's deliveries with the standardwebhooks package, and refuses a wrong secret "
-          "or an old timestamp") {
+TEST_CASE(
+    "a receiver verifies Ruche's deliveries with the standardwebhooks package, and refuses a wrong secret "
+    "or an old timestamp") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
       TestServer server(backend);
@@ -84,14 +86,18 @@ TEST_CASE("a receiver verifies Ruche's deliveries with the standardwebhooks pack
       REQUIRE(hooks.list(alpha).size() == 1);
       long long webhookId = hooks.list(alpha)[0].id;
 
-      // A kernel event, as the bus subscriber queues it, and the admin's test button.
-      ruche::events::Event event;
-      event.id = 7;
-      event.topic = "mission.published";
-      event.associationId = alpha;
-      event.payload = R"({"mission_id":12,"title":"Jardin, \"potager\" é"})";
-      event.createdAt = ruche::storage::nowSeconds();
-      server.services().db.transaction([&](soci::session& sql) { hooks.enqueue(sql, event); });
+      server.app().webhookSender().stop();  // the test sends, on its own thread and clock
+      // A kernel event through the bus (its "webhooks" subscriber queues the delivery)...
+      server.services().db.transaction([&](soci::session& sql) {
+        server.services().events.publish(sql, "mission.published", alpha,
+                                         R"({"mission_id":12,"title":"Jardin, \"potager\" é"})");
+      });
+      for (int i = 0; i != 100 && hooks.recentDeliveries(alpha).empty(); ++i) {
+        server.services().events.dispatchOnce();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      REQUIRE(hooks.recentDeliveries(alpha).size() == 1);
+      // ...and the admin's test button.
       auto tested = http.postFormWithCsrf("/a/alpha/manage/webhooks/" + std::to_string(webhookId) + "/test",
                                           "/a/alpha/manage/webhooks", {});
       REQUIRE(tested.status == 303);

@@ -1,0 +1,370 @@
+#include "kernel/events/EventBus.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <unistd.h>
+
+#include "kernel/events/TopicPattern.h"
+
+namespace ruche::events {
+namespace {
+
+/// One registered subscriber.
+struct Registration {
+  std::string name;
+  std::string pattern;
+  Subscriber handler;
+};
+
+long long nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Poco::Logger& logger() {
+  return Poco::Logger::get("ruche.events");
+}
+
+// Names a claim: which process and batch holds a row. Only the holder of
+// the token may record the outcome, so a dispatcher whose lease ran out
+// never overwrites the outcome of the one that took the row over.
+std::string newClaimToken() {
+  static thread_local std::mt19937_64 random{std::random_device{}() ^ static_cast<unsigned long long>(getpid())};
+  char text[64];
+  std::snprintf(text, sizeof text, "%d-%016llx%016llx", static_cast<int>(getpid()),
+                static_cast<unsigned long long>(random()), static_cast<unsigned long long>(random()));
+  return text;
+}
+
+const std::size_t kMaxErrorLength = 2000;
+
+}  // namespace
+
+class EventBus::Impl {
+ public:
+  Impl(storage::Database& db, BusOptions options) : db_(db), options_(options) {}
+
+  std::vector<Registration> subscribers() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return subscribers_;
+  }
+
+  void subscribe(const std::string& name, const std::string& pattern, Subscriber handler) {
+    if (name.empty() || name.size() > 100) {
+      throw std::invalid_argument("a subscriber name has 1 to 100 characters");
+    }
+    if (!validTopicPattern(pattern)) {
+      throw std::invalid_argument("subscriber " + name + ": invalid topic pattern \"" + pattern + "\"");
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& existing : subscribers_) {
+      if (existing.name == name) {
+        throw std::invalid_argument("a subscriber named " + name + " is already registered");
+      }
+    }
+    subscribers_.push_back(Registration{name, pattern, std::move(handler)});
+  }
+
+  storage::Database& database() { return db_; }
+  int dispatchOnce();
+  void loop();
+  void start();
+  void stop();
+
+ private:
+  std::vector<Delivery> claim(const std::vector<Registration>& subscribers, const std::string& token);
+  void renewLease(const std::string& token);
+  void recordSuccess(const Delivery& delivery, const std::string& token);
+  void recordFailure(const Delivery& delivery, const std::string& token, const std::string& error);
+
+  storage::Database& db_;
+  BusOptions options_;
+  std::mutex mutex_;
+  std::vector<Registration> subscribers_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& subscribers, const std::string& token) {
+  long long now = nowMs();
+  long long lockedUntil = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
+  std::string names;
+  for (std::size_t i = 0; i != subscribers.size(); ++i) {
+    names += (i == 0 ? ":s" : ", :s") + std::to_string(i);
+  }
+  // Only rows this process can deliver: a subscriber registered elsewhere
+  // (another process, a plugin not loaded here) is left to its owner.
+  std::string text =
+      "UPDATE event_deliveries SET claim_token = :token, locked_until = :until, attempts = attempts + 1 "
+      "WHERE id IN (SELECT id FROM event_deliveries WHERE status = 'pending' AND next_attempt_at <= :due "
+      "AND locked_until <= :free AND subscriber IN (" +
+      names + ") ORDER BY next_attempt_at, id LIMIT " + std::to_string(std::max(options_.batchSize, 1)) +
+      (db_.backend() == storage::Backend::Postgres ? " FOR UPDATE SKIP LOCKED" : "") + ")";
+  std::vector<Delivery> claimed;
+  db_.transaction([&](soci::session& sql) {
+    {
+      soci::statement st(sql);
+      st.exchange(soci::use(token));
+      st.exchange(soci::use(lockedUntil));
+      st.exchange(soci::use(now));
+      st.exchange(soci::use(now));
+      for (const auto& subscriber : subscribers) {
+        st.exchange(soci::use(subscriber.name));
+      }
+      st.alloc();
+      st.prepare(text);
+      st.define_and_bind();
+      st.execute(true);
+    }
+    Delivery row;
+    soci::statement st =
+        (sql.prepare << "SELECT d.id, d.subscriber, d.attempts, e.id, e.topic, e.association_id, e.payload, "
+                        "e.created_at FROM event_deliveries d JOIN event_outbox e ON e.id = d.event_id "
+                        "WHERE d.claim_token = :token ORDER BY d.next_attempt_at, d.id",
+         soci::use(token), soci::into(row.id), soci::into(row.subscriber), soci::into(row.attempt),
+         soci::into(row.event.id), soci::into(row.event.topic), soci::into(row.event.associationId),
+         soci::into(row.event.payload), soci::into(row.event.createdAt));
+    st.execute();
+    while (st.fetch()) {
+      row.idempotencyKey = std::to_string(row.event.id) + ":" + row.subscriber;
+      claimed.push_back(row);
+    }
+  });
+  return claimed;
+}
+
+void EventBus::Impl::renewLease(const std::string& token) {
+  long long lockedUntil = nowMs() + std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
+  storage::Database::Session session(db_);
+  *session << "UPDATE event_deliveries SET locked_until = :until WHERE claim_token = :token AND status = 'pending'",
+      soci::use(lockedUntil), soci::use(token);
+}
+
+void EventBus::Impl::recordSuccess(const Delivery& delivery, const std::string& token) {
+  long long now = nowMs();
+  storage::Database::Session session(db_);
+  soci::statement st =
+      (session->prepare << "UPDATE event_deliveries SET status = 'delivered', delivered_at = :now, locked_until = 0, "
+                           "claim_token = NULL, last_error = NULL WHERE id = :id AND claim_token = :token",
+       soci::use(now), soci::use(delivery.id), soci::use(token));
+  st.execute(true);
+  if (st.get_affected_rows() != 1) {
+    logger().warning("delivery %Ld to %s outlived its claim; another dispatcher may deliver it again", delivery.id,
+                     delivery.subscriber);
+  }
+}
+
+void EventBus::Impl::recordFailure(const Delivery& delivery, const std::string& token, const std::string& error) {
+  long long now = nowMs();
+  std::string lastError = error.substr(0, kMaxErrorLength);
+  storage::Database::Session session(db_);
+  if (delivery.attempt >= options_.maxAttempts) {
+    *session << "UPDATE event_deliveries SET status = 'dead', dead_at = :now, locked_until = 0, claim_token = NULL, "
+                "last_error = :error WHERE id = :id AND claim_token = :token",
+        soci::use(now), soci::use(lastError), soci::use(delivery.id), soci::use(token);
+    logger().error("delivery %Ld of %s to %s is dead after %d attempts: %s", delivery.id, delivery.event.topic,
+                   delivery.subscriber, delivery.attempt, lastError);
+    return;
+  }
+  int doublings = std::clamp(delivery.attempt - 1, 0, 30);
+  long long delay = std::chrono::duration_cast<std::chrono::milliseconds>(options_.firstRetry).count() << doublings;
+  long long next = now + delay;
+  *session << "UPDATE event_deliveries SET next_attempt_at = :next, locked_until = 0, claim_token = NULL, "
+              "last_error = :error WHERE id = :id AND claim_token = :token",
+      soci::use(next), soci::use(lastError), soci::use(delivery.id), soci::use(token);
+}
+
+int EventBus::Impl::dispatchOnce() {
+  std::vector<Registration> registered = subscribers();
+  if (registered.empty()) {
+    return 0;
+  }
+  std::string token = newClaimToken();
+  std::vector<Delivery> claimed = claim(registered, token);
+  long long leaseMs = std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
+  long long renewAt = nowMs() + leaseMs / 2;
+  for (const auto& delivery : claimed) {
+    // A slow batch keeps its rows: the lease is pushed forward while this
+    // process is alive, and lapses only when it dies.
+    if (nowMs() >= renewAt) {
+      renewLease(token);
+      renewAt = nowMs() + leaseMs / 2;
+    }
+    auto it = std::find_if(registered.begin(), registered.end(),
+                           [&](const Registration& r) { return r.name == delivery.subscriber; });
+    std::string error;
+    try {
+      it->handler(delivery);
+    } catch (const std::exception& e) {
+      error = e.what();
+      if (error.empty()) {
+        error = "exception without a message";
+      }
+    } catch (...) {
+      error = "unknown exception";
+    }
+    if (error.empty()) {
+      recordSuccess(delivery, token);
+    } else {
+      logger().warning("subscriber %s failed on event %Ld (%s), attempt %d: %s", delivery.subscriber, delivery.event.id,
+                       delivery.event.topic, delivery.attempt, error);
+      recordFailure(delivery, token, error);
+    }
+  }
+  return static_cast<int>(claimed.size());
+}
+
+void EventBus::Impl::loop() {
+  for (;;) {
+    int attempted = 0;
+    try {
+      attempted = dispatchOnce();
+    } catch (const std::exception& e) {
+      logger().error("dispatcher: %s", std::string(e.what()));
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stopping_) {
+      return;
+    }
+    if (attempted == 0) {
+      wake_.wait_for(lock, options_.pollInterval, [this] { return stopping_; });
+      if (stopping_) {
+        return;
+      }
+    }
+  }
+}
+
+void EventBus::Impl::start() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!threads_.empty()) {
+    return;
+  }
+  stopping_ = false;
+  for (int i = 0; i < std::max(options_.dispatcherThreads, 1); ++i) {
+    threads_.emplace_back([this] { loop(); });
+  }
+}
+
+void EventBus::Impl::stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    threads.swap(threads_);
+  }
+  wake_.notify_all();
+  for (auto& thread : threads) {
+    thread.join();
+  }
+}
+
+EventBus::EventBus(storage::Database& db, BusOptions options) : impl_(std::make_unique<Impl>(db, options)) {}
+
+EventBus::~EventBus() {
+  stop();
+}
+
+void EventBus::subscribe(const std::string& name, const std::string& topicPattern, Subscriber subscriber) {
+  impl_->subscribe(name, topicPattern, std::move(subscriber));
+}
+
+long long EventBus::publish(soci::session& sql, const std::string& topic, long long associationId,
+                            const std::string& payloadJson) {
+  if (!validTopic(topic)) {
+    throw std::invalid_argument("invalid event topic \"" + topic + "\"");
+  }
+  auto first = payloadJson.find_first_not_of(" \t\r\n");
+  auto last = payloadJson.find_last_not_of(" \t\r\n");
+  if (first == std::string::npos || payloadJson[first] != '{' || payloadJson[last] != '}') {
+    throw std::invalid_argument("the payload of " + topic + " must be a JSON object");
+  }
+  long long now = nowMs();
+  long long id = 0;
+  sql << "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES (:t, :a, :p, :c) RETURNING id",
+      soci::use(topic), soci::use(associationId), soci::use(payloadJson), soci::use(now), soci::into(id);
+  for (const auto& subscriber : impl_->subscribers()) {
+    if (!topicMatches(subscriber.pattern, topic)) {
+      continue;
+    }
+    sql << "INSERT INTO event_deliveries (event_id, subscriber, status, attempts, next_attempt_at, locked_until) "
+           "VALUES (:e, :s, 'pending', 0, :n, 0)",
+        soci::use(id), soci::use(subscriber.name), soci::use(now);
+  }
+  return id;
+}
+
+void EventBus::start() {
+  impl_->start();
+}
+
+void EventBus::stop() {
+  impl_->stop();
+}
+
+int EventBus::dispatchOnce() {
+  return impl_->dispatchOnce();
+}
+
+std::vector<DeadLetter> EventBus::deadLetters(long long associationId) {
+  std::string text =
+      "SELECT d.id, e.id, e.topic, e.association_id, e.payload, e.created_at, d.subscriber, d.attempts, "
+      "COALESCE(d.last_error, ''), COALESCE(d.dead_at, 0) FROM event_deliveries d "
+      "JOIN event_outbox e ON e.id = d.event_id WHERE d.status = 'dead'";
+  if (associationId != 0) {
+    text += " AND e.association_id = :a";
+  }
+  text += " ORDER BY d.dead_at DESC, d.id DESC LIMIT 500";
+  std::vector<DeadLetter> result;
+  DeadLetter row;
+  storage::Database::Session session(impl_->database());
+  soci::statement st(*session);
+  st.exchange(soci::into(row.deliveryId));
+  st.exchange(soci::into(row.event.id));
+  st.exchange(soci::into(row.event.topic));
+  st.exchange(soci::into(row.event.associationId));
+  st.exchange(soci::into(row.event.payload));
+  st.exchange(soci::into(row.event.createdAt));
+  st.exchange(soci::into(row.subscriber));
+  st.exchange(soci::into(row.attempts));
+  st.exchange(soci::into(row.lastError));
+  st.exchange(soci::into(row.diedAt));
+  if (associationId != 0) {
+    st.exchange(soci::use(associationId));
+  }
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  st.execute();
+  while (st.fetch()) {
+    result.push_back(row);
+  }
+  return result;
+}
+
+bool EventBus::replay(long long deliveryId) {
+  long long now = nowMs();
+  bool replayed = false;
+  impl_->database().transaction([&](soci::session& sql) {
+    soci::statement st = (sql.prepare << "UPDATE event_deliveries SET status = 'pending', attempts = 0, "
+                                         "next_attempt_at = :now, locked_until = 0, claim_token = NULL, "
+                                         "dead_at = NULL WHERE id = :id AND status = 'dead'",
+                          soci::use(now), soci::use(deliveryId));
+    st.execute(true);
+    replayed = st.get_affected_rows() == 1;
+  });
+  if (replayed) {
+    logger().information("delivery %Ld replayed", deliveryId);
+  }
+  return replayed;
+}
+
+}  // namespace ruche::events

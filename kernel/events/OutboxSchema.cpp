@@ -1,0 +1,49 @@
+#include "kernel/events/EventBus.h"
+
+// The events module's own tables, migrated after the kernel's. Times are
+// milliseconds since the epoch (retry delays are shorter than a second in
+// tests, and the backlog's age is measured in milliseconds).
+namespace ruche::events {
+
+namespace {
+
+const char* const kOutboxAndDeliveries = R"SQL(
+-- One row per published event, written in the publisher's transaction.
+-- association_id 0: federation-wide (no foreign key: the record outlives a deleted association).
+CREATE TABLE event_outbox (
+  id {{id}},
+  topic TEXT NOT NULL,
+  association_id BIGINT NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX event_outbox_association ON event_outbox (association_id, id);
+-- One row per event and subscriber. A dispatcher claims a pending row by
+-- setting claim_token and locked_until (now + lease) in a short transaction;
+-- a row whose lease ran out (its process died) is claimable again.
+CREATE TABLE event_deliveries (
+  id {{id}},
+  event_id BIGINT NOT NULL REFERENCES event_outbox (id) ON DELETE CASCADE,
+  subscriber TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL DEFAULT 0,
+  claim_token TEXT,
+  last_error TEXT,
+  delivered_at BIGINT,
+  dead_at BIGINT,
+  UNIQUE (event_id, subscriber)
+);
+CREATE INDEX event_deliveries_due ON event_deliveries (status, next_attempt_at);
+CREATE INDEX event_deliveries_claim ON event_deliveries (claim_token);
+)SQL";
+
+}  // namespace
+
+const storage::ModuleMigrations& EventBus::migrations() {
+  static const storage::ModuleMigrations module{"events", {{1, "outbox and deliveries", kOutboxAndDeliveries}}};
+  return module;
+}
+
+}  // namespace ruche::events
