@@ -8,16 +8,20 @@
 #include "kernel/auth/Housekeeping.h"
 #include "kernel/auth/SessionMiddleware.h"
 #include "kernel/domain/AssociationMiddleware.h"
+#include "kernel/domain/CalendarFeed.h"
 #include "kernel/domain/KernelSchema.h"
 #include "kernel/domain/Missions.h"
 #include "kernel/http/SecurityHeaders.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/LocaleMiddleware.h"
+#include "kernel/webhooks/WebhookSubscriber.h"
+#include "kernel/webhooks/Webhooks.h"
 
 namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
-  return {domain::kernelMigrations(), events::EventBus::migrations()};
+  return {domain::kernelMigrations(), events::EventBus::migrations(), webhooks::Webhooks::migrations(),
+          domain::CalendarFeeds::migrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
@@ -29,6 +33,8 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
     Poco::Logger::get("ruche").information("removed %Ld expired sessions, tokens and login counters", purged);
   }
   events_ = std::make_unique<events::EventBus>(*db_);
+  events_->subscribe("webhooks", "*", webhooks::webhookSubscriber(*db_));
+  webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
   pages_ = std::make_unique<themes::PageRenderer>(*templates_);
@@ -67,6 +73,7 @@ void App::start() {
   server_ = std::make_unique<http::HttpServer>(settings_.http, *pipeline_);
   server_->start();
   events_->start();
+  webhookSender_->start();
 }
 
 void App::stop() {
@@ -78,6 +85,9 @@ void App::stop() {
   // wait in the outbox for the next start (or another process).
   if (events_) {
     events_->stop();
+  }
+  if (webhookSender_) {
+    webhookSender_->stop();
   }
 }
 

@@ -8,6 +8,7 @@
 #include "kernel/http/Pipeline.h"
 #include "kernel/http/Router.h"
 #include "kernel/storage/Migration.h"
+#include "kernel/webhooks/WebhookSender.h"
 
 namespace ruche::app {
 
@@ -27,6 +28,8 @@ class App {
   std::string url() const;
 
   Services& services() { return *services_; }
+  /// Sends queued webhook deliveries (a thread between start() and stop()).
+  webhooks::WebhookSender& webhookSender() { return *webhookSender_; }
   const http::Router& router() const { return router_; }
   const http::Pipeline& pipeline() const { return *pipeline_; }
 
@@ -39,6 +42,7 @@ class App {
   config::Settings settings_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<events::EventBus> events_;
+  std::unique_ptr<webhooks::WebhookSender> webhookSender_;
   std::unique_ptr<mail::Mailer> mailer_;
   std::unique_ptr<themes::Templates> templates_;
   std::unique_ptr<themes::PageRenderer> pages_;
