@@ -12,6 +12,7 @@
 #include "kernel/domain/KernelSchema.h"
 #include "kernel/domain/Missions.h"
 #include "kernel/http/SecurityHeaders.h"
+#include "kernel/mail/MailSchema.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/LocaleMiddleware.h"
 #include "kernel/webhooks/WebhookSubscriber.h"
@@ -21,7 +22,7 @@ namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
   return {domain::kernelMigrations(), events::EventBus::migrations(), webhooks::Webhooks::migrations(),
-          domain::CalendarFeeds::migrations()};
+          domain::CalendarFeeds::migrations(), mail::mailMigrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
@@ -38,6 +39,9 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
   pages_ = std::make_unique<themes::PageRenderer>(*templates_);
+  notifications_ =
+      std::make_unique<mail::Notifications>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
+  notifications_->subscribe(*events_);
   sessions_ = std::make_unique<auth::SessionStore>(*db_);
   apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
   accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);

@@ -7,6 +7,7 @@
 #include "kernel/http/HttpServer.h"
 #include "kernel/http/Pipeline.h"
 #include "kernel/http/Router.h"
+#include "kernel/mail/Notifications.h"
 #include "kernel/storage/Migration.h"
 #include "kernel/webhooks/WebhookSender.h"
 
@@ -46,6 +47,7 @@ class App {
   std::unique_ptr<mail::Mailer> mailer_;
   std::unique_ptr<themes::Templates> templates_;
   std::unique_ptr<themes::PageRenderer> pages_;
+  std::unique_ptr<mail::Notifications> notifications_;  ///< the "mail" bus subscriber
   std::unique_ptr<auth::SessionStore> sessions_;
   std::unique_ptr<auth::ApiTokens> apiTokens_;
   std::unique_ptr<auth::Accounts> accounts_;

@@ -21,6 +21,9 @@ void Mailer::send(const OutgoingMail& mail) {
   message.addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, mail.to));
   message.setSubject(Poco::Net::MailMessage::encodeWord(mail.subject, "UTF-8"));
   message.setContentType("text/plain; charset=UTF-8");
+  for (const auto& [name, value] : mail.headers) {
+    message.set(name, value);
+  }
   message.setContent(mail.body, Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
   try {
     Poco::Net::SMTPClientSession session(settings_.host, static_cast<Poco::UInt16>(settings_.port));

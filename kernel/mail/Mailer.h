@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "kernel/config/Settings.h"
 
@@ -11,11 +13,13 @@ struct OutgoingMail {
   std::string to;
   std::string subject;
   std::string body;
+  /// Extra headers, e.g. {"List-Unsubscribe", "<https://…>"} (RFC 2369).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// Sends mail over the configured SMTP server. With no smtp.host the message
 /// is written to the log instead, so a demo without mail still shows links.
-/// (The event-bus issue moves sending behind the outbox with retries.)
+/// Notifications reach it through the outbox (Notifications.h), which retries.
 class Mailer {
  public:
   explicit Mailer(config::SmtpSettings settings) : settings_(std::move(settings)) {}

@@ -13,6 +13,7 @@ void registerProfilePages(http::Router& router, app::Services& services);      /
 void registerMissionPages(http::Router& router, app::Services& services);      ///< search, mission, association
 void registerManagePages(http::Router& router, app::Services& services);       ///< coordinator: missions
 void registerApplicationPages(http::Router& router, app::Services& services);  ///< apply, pipeline, hours, feedback
+void registerNotificationPages(http::Router& router, app::Services& services);  ///< /me/notifications, /unsubscribe
 void registerCalendarPages(http::Router& router, app::Services& services);     ///< /me/calendar, /calendar/<token>.ics
 
 }  // namespace ruche::web

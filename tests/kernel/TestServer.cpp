@@ -101,6 +101,28 @@ int closedPort() {
   socket.close();
   return port;
 }
+
+// Real SMTP either way: to the sink, or to a closed port while "down".
+class SwitchableMailer : public mail::Mailer {
+ public:
+  SwitchableMailer(const config::SmtpSettings& up, std::shared_ptr<std::atomic<bool>> down)
+      : mail::Mailer(up), down_(std::move(down)), closed_([&] {
+          config::SmtpSettings settings = up;
+          settings.port = closedPort();
+          return settings;
+        }()) {}
+  void send(const mail::OutgoingMail& message) override {
+    if (down_->load()) {
+      closed_.send(message);
+    } else {
+      mail::Mailer::send(message);
+    }
+  }
+
+ private:
+  std::shared_ptr<std::atomic<bool>> down_;
+  mail::Mailer closed_;
+};
 }  // namespace
 
 TestServer::TestServer(Backend backend, Options options) {
@@ -111,13 +133,14 @@ TestServer::TestServer(Backend backend, Options options) {
       {"database.url", freshDatabaseUrl(backend, dir_.path())},
       {"database.pool", "4"},
       {"smtp.host", "127.0.0.1"},
-      {"smtp.port", std::to_string(options.mailServerDown ? closedPort() : smtp_.port())},
+      {"smtp.port", std::to_string(smtp_.port())},
       {"smtp.from", "Ruche <no-reply@ruche.test>"},
       {"log.level", "warning"},
   };
   overrides["themes.dir"] = RUCHE_TEST_THEMES;
   config::Settings settings = config::loadSettings(std::nullopt, {}, overrides);
-  app_ = std::make_unique<app::App>(settings);
+  mailServerDown_->store(options.mailServerDown);
+  app_ = std::make_unique<app::App>(settings, std::make_unique<SwitchableMailer>(settings.smtp, mailServerDown_));
   app_->start();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -45,6 +46,9 @@ class TestServer {
   app::App& app() { return *app_; }
   app::Services& services() { return app_->services(); }
   SmtpSink& smtp() { return smtp_; }
+  /// Takes the mail server down (mail goes to a closed port and fails) or
+  /// brings it back (mail reaches the sink again), while the app runs.
+  void setMailServerDown(bool down) { mailServerDown_->store(down); }
   int port() const { return app_->port(); }
   const std::filesystem::path& dataDir() const { return dir_.path(); }
 
@@ -64,6 +68,7 @@ class TestServer {
  private:
   TempDir dir_;
   SmtpSink smtp_;
+  std::shared_ptr<std::atomic<bool>> mailServerDown_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<app::App> app_;
 };
 

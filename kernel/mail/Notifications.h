@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+
+#include "kernel/events/EventBus.h"
+#include "kernel/mail/Mailer.h"
+#include "kernel/storage/Database.h"
+#include "kernel/themes/Catalog.h"
+
+namespace ruche::mail {
+
+/// Turns domain events into notification mails, after commit, through the
+/// outbox: application.created mails the association's coordinators and
+/// admins (application_received), application.status_changed mails the
+/// volunteer (application_status; not when they made the change themselves),
+/// hours.validated mails the volunteer (hours_validated).
+///
+/// Each recipient gets the text of their account's locale, only if they have
+/// not turned the kind off, with an unsubscribe link at the end of the body and
+/// in a List-Unsubscribe header. A failing SMTP server makes deliver() throw,
+/// so the bus retries with backoff and finally dead-letters; recipients already
+/// mailed for a delivery (mail_sent) are skipped on the retry.
+class Notifications {
+ public:
+  Notifications(storage::Database& db, Mailer& mailer, const themes::Catalog& texts, std::string baseUrl)
+      : db_(db), mailer_(mailer), texts_(texts), baseUrl_(std::move(baseUrl)) {}
+
+  /// Subscribes "mail" (application.*) and "mail.hours" (hours.validated).
+  void subscribe(events::EventBus& bus);
+
+  /// Handles one delivery; topics it does not know are ignored.
+  void deliver(const events::Delivery& delivery);
+
+ private:
+  storage::Database& db_;
+  Mailer& mailer_;
+  const themes::Catalog& texts_;
+  std::string baseUrl_;
+};
+
+}  // namespace ruche::mail
