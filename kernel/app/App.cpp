@@ -44,7 +44,10 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   notifications_->subscribe(*events_);
   sessions_ = std::make_unique<auth::SessionStore>(*db_);
   apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
-  accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
+  accounts_ =
+      std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl, events_.get());
+  events_->subscribe("mail.account", "account.mail",
+                     [accounts = accounts_.get()](const events::Delivery& d) { accounts->deliverMail(d); });
   guards_ = std::make_unique<auth::Guards>(*db_);
   services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
                                                   *sessions_, *apiTokens_, *guards_, *events_});

@@ -1,8 +1,11 @@
 #include "kernel/auth/Accounts.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
 #include "kernel/auth/Secrets.h"
+#include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
 
@@ -27,6 +30,11 @@ std::string fill(std::string text, const std::string& name, const std::string& l
 
 long long Accounts::create(const NewAccount& input, bool verified, bool federationAdmin,
                            const std::string& passwordHash) {
+  return insert(input, verified, federationAdmin, passwordHash, false);
+}
+
+long long Accounts::insert(const NewAccount& input, bool verified, bool federationAdmin,
+                           const std::string& passwordHash, bool mailVerification) {
   http::Validator v;
   std::string email = v.email("email", input.email);
   std::string name = v.text("display_name", input.displayName, 1, 80);
@@ -49,12 +57,57 @@ long long Accounts::create(const NewAccount& input, bool verified, bool federati
         soci::use(email), soci::use(hash), soci::use(name), soci::use(now, verifiedInd), soci::use(admin),
         soci::use(locale), soci::use(now), soci::into(id);
     sql << "INSERT INTO profiles (account_id, updated_at) VALUES (:a, :t)", soci::use(id), soci::use(now);
+    if (mailVerification && events_ != nullptr) {
+      publishMail(sql, id, "verify", "");
+    }
   });
   return id;
 }
 
+void Accounts::publishMail(soci::session& sql, long long accountId, const std::string& purpose,
+                           const std::string& locale) {
+  events_->publish(
+      sql, "account.mail", 0,
+      events::Payload().set("account_id", accountId).set("purpose", purpose).set("locale", locale).json());
+}
+
+void Accounts::deliverMail(const events::Delivery& delivery) {
+  auto payload = Poco::JSON::Parser().parse(delivery.event.payload).extract<Poco::JSON::Object::Ptr>();
+  long long accountId = payload->getValue<long long>("account_id");
+  std::string purpose = payload->getValue<std::string>("purpose");
+  std::string locale = payload->has("locale") ? payload->getValue<std::string>("locale") : std::string();
+  if (purpose != "verify" && purpose != "reset") {
+    throw std::invalid_argument("unknown account mail purpose: " + purpose);
+  }
+  std::string email;
+  std::string name;
+  std::string accountLocale;
+  std::string token;
+  bool send = false;
+  db_.transaction([&](soci::session& sql) {
+    soci::indicator verifiedInd = soci::i_null;
+    long long verifiedAt = 0;
+    sql << "SELECT email, display_name, locale, email_verified_at FROM accounts WHERE id = :id AND deleted_at IS NULL",
+        soci::use(accountId), soci::into(email), soci::into(name), soci::into(accountLocale),
+        soci::into(verifiedAt, verifiedInd);
+    // A deleted account, or an address verified meanwhile: nothing to send.
+    if (!sql.got_data() || (purpose == "verify" && verifiedInd == soci::i_ok)) {
+      return;
+    }
+    token = issueToken(sql, accountId, purpose, purpose == "verify" ? kVerifyLifetime : kResetLifetime);
+    send = true;
+  });
+  if (send) {
+    mail(email, locale.empty() ? accountLocale : locale, purpose,
+         baseUrl_ + "/" + purpose + "?token=" + token, name);
+  }
+}
+
 long long Accounts::signUp(const NewAccount& input) {
-  long long id = create(input, false, false);
+  long long id = insert(input, false, false, "", true);
+  if (events_ != nullptr) {
+    return id;
+  }
   try {
     sendVerification(id);
   } catch (const std::exception& e) {
@@ -112,6 +165,10 @@ void Accounts::mail(const std::string& to, const std::string& locale, const std:
 }
 
 void Accounts::sendVerification(long long accountId) {
+  if (events_ != nullptr) {
+    db_.transaction([&](soci::session& sql) { publishMail(sql, accountId, "verify", ""); });
+    return;
+  }
   std::string email;
   std::string name;
   std::string locale;
@@ -143,6 +200,10 @@ void Accounts::requestPasswordReset(const std::string& rawEmail, const std::stri
   auto accountId = findByEmail(email);
   if (!accountId) {
     Poco::Logger::get("ruche.auth").information("password reset asked for an unknown address");
+    return;
+  }
+  if (events_ != nullptr) {
+    db_.transaction([&](soci::session& sql) { publishMail(sql, *accountId, "reset", locale); });
     return;
   }
   std::string token;

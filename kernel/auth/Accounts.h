@@ -4,6 +4,7 @@
 #include <string>
 
 #include "kernel/auth/LoginThrottle.h"
+#include "kernel/events/EventBus.h"
 #include "kernel/mail/Mailer.h"
 #include "kernel/storage/Database.h"
 #include "kernel/themes/Catalog.h"
@@ -24,8 +25,14 @@ class Accounts {
   static constexpr long long kVerifyLifetime = 3 * 24 * 3600;
   static constexpr long long kResetLifetime = 2 * 3600;
 
-  Accounts(storage::Database& db, mail::Mailer& mailer, const themes::Catalog& texts, std::string baseUrl)
-      : db_(db), mailer_(mailer), texts_(texts), baseUrl_(std::move(baseUrl)), throttle_(db) {}
+  /// With `events`, verification and reset mails go through the outbox: the
+  /// change publishes "account.mail" ({account_id, purpose, locale}) in its
+  /// transaction, and deliverMail() — the "mail.account" subscriber — issues
+  /// the token and sends, retried by the bus. The raw token is thus never
+  /// stored, not even in the outbox. Without (the CLI), mail is sent at once.
+  Accounts(storage::Database& db, mail::Mailer& mailer, const themes::Catalog& texts, std::string baseUrl,
+           events::EventBus* events = nullptr)
+      : db_(db), mailer_(mailer), texts_(texts), baseUrl_(std::move(baseUrl)), throttle_(db), events_(events) {}
 
   /// Validates (422 with field errors), creates the account and its empty
   /// profile, and mails a verification link.
@@ -49,7 +56,14 @@ class Accounts {
 
   std::optional<long long> findByEmail(const std::string& email);
 
+  /// Sends the mail of one "account.mail" event (a new token each attempt);
+  /// throws when the SMTP server refuses, so the bus retries.
+  void deliverMail(const events::Delivery& delivery);
+
  private:
+  long long insert(const NewAccount& input, bool verified, bool federationAdmin, const std::string& passwordHash,
+                   bool mailVerification);
+  void publishMail(soci::session& sql, long long accountId, const std::string& purpose, const std::string& locale);
   std::string issueToken(soci::session& sql, long long accountId, const std::string& purpose, long long lifetime);
   std::optional<long long> consumeToken(soci::session& sql, const std::string& token, const std::string& purpose);
   void mail(const std::string& to, const std::string& locale, const std::string& key, const std::string& link,
@@ -60,6 +74,7 @@ class Accounts {
   const themes::Catalog& texts_;
   std::string baseUrl_;
   LoginThrottle throttle_;
+  events::EventBus* events_;
 };
 
 }  // namespace ruche::auth

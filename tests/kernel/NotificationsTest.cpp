@@ -296,3 +296,31 @@ TEST_CASE("a notification refused by a down mail server arrives once the server 
     }
   }
 }
+
+TEST_CASE("a verification mail goes through the outbox, survives a down mail server and has no unsubscribe link") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend, TestServer::Options{true});
+      HttpClient http = server.client();
+      auto created = http.postFormWithCsrf(
+          "/signup", "/signup",
+          {{"display_name", "Zoé"}, {"email", "zoe@example.org"}, {"password", "correct horse battery"}});
+      REQUIRE(created.status == 303);
+      // The token is issued when the mail is sent: the outbox holds none.
+      CHECK(scalar(server, "SELECT COUNT(*) FROM event_outbox WHERE topic = 'account.mail' AND id > :z", 0) == 1);
+      CHECK(scalar(server, "SELECT COUNT(*) FROM event_outbox WHERE payload LIKE '%token%' AND id > :z", 0) == 0);
+      CHECK_FALSE(server.smtp().waitForMessage("zoe@example.org", 1500ms));
+
+      server.setMailServerDown(false);
+      auto mail = server.smtp().waitForMessage("zoe@example.org", 15s);
+      REQUIRE(mail);
+      CHECK(mail->subject == "Confirmez votre adresse e-mail");
+      CHECK(mail->body.find("/unsubscribe") == std::string::npos);
+      CHECK(mail->data.find("List-Unsubscribe") == std::string::npos);
+      std::string link = HttpClient::extractLink(mail->body, "/verify?token=");
+      auto verified = http.get(link.substr(link.find("/verify")));
+      CHECK(verified.status == 200);
+      CHECK(scalar(server, "SELECT COUNT(*) FROM accounts WHERE email_verified_at IS NOT NULL AND id > :z", 0) == 1);
+    }
+  }
+}
