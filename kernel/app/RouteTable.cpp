@@ -12,7 +12,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerSystemRoutes,      web::registerHomePages,        web::registerAuthPages,
       web::registerMissionPages,      web::registerManagePages,      web::registerProfilePages,
       admin::registerAdminPages,      web::registerApplicationPages, api::registerApi,
-      webhooks::registerWebhookPages, web::registerCalendarPages, web::registerNotificationPages,
+      webhooks::registerWebhookPages, web::registerCalendarPages,    web::registerNotificationPages,
   };
   return table;
 }

@@ -66,9 +66,8 @@ long long Accounts::insert(const NewAccount& input, bool verified, bool federati
 
 void Accounts::publishMail(soci::session& sql, long long accountId, const std::string& purpose,
                            const std::string& locale) {
-  events_->publish(
-      sql, "account.mail", 0,
-      events::Payload().set("account_id", accountId).set("purpose", purpose).set("locale", locale).json());
+  events_->publish(sql, "account.mail", 0,
+                   events::Payload().set("account_id", accountId).set("purpose", purpose).set("locale", locale).json());
 }
 
 void Accounts::deliverMail(const events::Delivery& delivery) {
@@ -98,8 +97,7 @@ void Accounts::deliverMail(const events::Delivery& delivery) {
     send = true;
   });
   if (send) {
-    mail(email, locale.empty() ? accountLocale : locale, purpose,
-         baseUrl_ + "/" + purpose + "?token=" + token, name);
+    mail(email, locale.empty() ? accountLocale : locale, purpose, baseUrl_ + "/" + purpose + "?token=" + token, name);
   }
 }
 

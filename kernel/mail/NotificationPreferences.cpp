@@ -37,8 +37,8 @@ std::map<std::string, bool> NotificationPreferences::of(long long accountId) {
 bool NotificationPreferences::enabled(long long accountId, const std::string& kind) {
   storage::Database::Session session(db_);
   int enabled = 1;
-  *session << "SELECT enabled FROM notification_preferences WHERE account_id = :a AND kind = :k",
-      soci::use(accountId), soci::use(kind), soci::into(enabled);
+  *session << "SELECT enabled FROM notification_preferences WHERE account_id = :a AND kind = :k", soci::use(accountId),
+      soci::use(kind), soci::into(enabled);
   return !session->got_data() || enabled != 0;
 }
 

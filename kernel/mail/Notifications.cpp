@@ -52,8 +52,7 @@ std::string text(const Poco::JSON::Object::Ptr& payload, const std::string& key)
 }
 
 // Accounts that can receive mail: not deleted, with an address.
-constexpr const char* kRecipientColumns =
-    "SELECT ac.id, ac.email, ac.display_name, ac.locale FROM accounts ac ";
+constexpr const char* kRecipientColumns = "SELECT ac.id, ac.email, ac.display_name, ac.locale FROM accounts ac ";
 constexpr const char* kReachable = " AND ac.deleted_at IS NULL AND ac.email IS NOT NULL ORDER BY ac.id";
 
 std::vector<Recipient> recipients(soci::session& sql, const std::string& where, long long id) {

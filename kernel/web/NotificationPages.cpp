@@ -39,7 +39,7 @@ void registerNotificationPages(http::Router& router, app::Services& services) {
   router.get("/me/notifications", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
     Data data{Data::type::object};
     data.set("kinds", kindList(services.templates.catalog(), request.locale,
-                                  mail::NotificationPreferences(services.db).of(request.visitor.accountId)));
+                               mail::NotificationPreferences(services.db).of(request.visitor.accountId)));
     data.set("saved", request.queryValue("saved") == "1" ? Data::type::bool_true : Data::type::bool_false);
     services.pages.page(request, response, "me_notifications", data, "notifications.title");
   });
@@ -68,9 +68,9 @@ void registerNotificationPages(http::Router& router, app::Services& services) {
     Data data{Data::type::object};
     data.set("token", token);
     data.set("one_kind", target.kind != "all" ? Data::type::bool_true : Data::type::bool_false);
-    data.set("kind_label", target.kind == "all"
-                               ? std::string()
-                               : services.templates.catalog().text(request.locale, "notifications.kind." + target.kind));
+    data.set("kind_label", target.kind == "all" ? std::string()
+                                                : services.templates.catalog().text(
+                                                      request.locale, "notifications.kind." + target.kind));
     data.set("done", request.queryValue("done") == "1" ? Data::type::bool_true : Data::type::bool_false);
     data.set("done_all", request.queryValue("scope") == "all" ? Data::type::bool_true : Data::type::bool_false);
     services.pages.page(request, response, "unsubscribe", data, "notifications.unsubscribe.title");

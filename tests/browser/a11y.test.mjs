@@ -102,7 +102,7 @@ test('public pages pass axe in French and English', async (t) => {
 test("a volunteer's pages pass axe in French and English", async (t) => {
   const { context, page } = await axePage('volunteer');
   try {
-    await checkPages(t, page, ['/me', '/me/profile', '/me/applications', '/me/calendar', '/me/tokens', '/me/delete'],
+    await checkPages(t, page, ['/me', '/me/profile', '/me/applications', '/me/calendar', '/me/notifications', '/me/tokens', '/me/delete'],
       { '/me/profile': 'me-profile.png' });
   } finally {
     await context.close();

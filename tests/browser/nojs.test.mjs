@@ -33,8 +33,13 @@ async function noScriptPage() {
 }
 
 /// The link in the mail `ruche demo` logged (mail is off in the demo) for `email`.
-function verificationLink(email) {
-  const log = server.stderr();
+/// Mail leaves through the outbox after the request: wait up to 10 s for it.
+async function verificationLink(email) {
+  let log = server.stderr();
+  for (let waited = 0; !log.includes(`would send to ${email}`) && waited < 10000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    log = server.stderr();
+  }
   const at = log.lastIndexOf(`would send to ${email}`);
   assert.ok(at >= 0, `no mail to ${email} in the server log`);
   const token = /\/verify\?token=([A-Za-z0-9_-]+)/.exec(log.slice(at));
@@ -61,7 +66,7 @@ test('a volunteer signs up, finds a mission with the search form, applies and se
     await assertVisibleText(page, volunteer.name);
 
     // Follow the verification link of the (logged) mail.
-    await page.goto(verificationLink(volunteer.email));
+    await page.goto(await verificationLink(volunteer.email));
     await assertVisibleText(page, t('verify.ok'));
 
     // Search with filters: the GET form puts them in the URL.

@@ -69,9 +69,8 @@ struct World {
     volunteerId = server.createAccount("vol@example.org", kPassword, "Vera Volunteer");
     server.grantRole(coordinatorId, associationId, "coordinator");
     server.grantRole(memberId, associationId, "volunteer");
-    server.services().db.transaction([&](soci::session& sql) {
-      sql << "UPDATE accounts SET locale = 'en' WHERE id = :i", soci::use(volunteerId);
-    });
+    server.services().db.transaction(
+        [&](soci::session& sql) { sql << "UPDATE accounts SET locale = 'en' WHERE id = :i", soci::use(volunteerId); });
     missionId = insertMission(server, associationId, "Accueil du rucher");
   }
 
@@ -165,8 +164,7 @@ TEST_CASE("turning a kind off on /me/notifications stops that mail and only that
       // An unknown kind is refused and changes nothing.
       CHECK(coordinator.postFormWithCsrf("/me/notifications", "/me/notifications", {{"kind", "everything"}}).status ==
             422);
-      CHECK(scalar(server,
-                   "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a AND enabled = 0",
+      CHECK(scalar(server, "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a AND enabled = 0",
                    world.coordinatorId) == 1);
       // Anonymous visitors are sent to sign in.
       CHECK(server.client().get("/me/notifications").status != 200);
@@ -202,8 +200,8 @@ TEST_CASE("the unsubscribe link of a mail works without signing in and turns tha
       CHECK(confirm.body.find("ma candidature avance") != std::string::npos);
       // Opening the link (as mail scanners do) changes nothing. The page speaks
       // the browser's language (French without Accept-Language).
-      CHECK(scalar(server, "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a",
-                   world.volunteerId) == 0);
+      CHECK(scalar(server, "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a", world.volunteerId) ==
+            0);
 
       auto done = anonymous.postFormWithCsrf("/unsubscribe", link, {{"token", token}, {"scope", "kind"}});
       REQUIRE(done.status == 303);
@@ -212,8 +210,8 @@ TEST_CASE("the unsubscribe link of a mail works without signing in and turns tha
                    "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a AND enabled = 0 AND "
                    "kind = 'application_status'",
                    world.volunteerId) == 1);
-      CHECK(scalar(server, "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a",
-                   world.volunteerId) == 1);
+      CHECK(scalar(server, "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a", world.volunteerId) ==
+            1);
 
       world.move(coordinator, applicationId, "declined");
       waitForMailDeliveries(server);
@@ -227,8 +225,7 @@ TEST_CASE("the unsubscribe link of a mail works without signing in and turns tha
                   .postFormWithCsrf("/unsubscribe", coordinatorLink,
                                     {{"token", unsubscribeToken(received->body)}, {"scope", "all"}})
                   .status == 303);
-      CHECK(scalar(server,
-                   "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a AND enabled = 0",
+      CHECK(scalar(server, "SELECT COUNT(*) FROM notification_preferences WHERE account_id = :a AND enabled = 0",
                    world.coordinatorId) == 3);
     }
   }
@@ -276,15 +273,17 @@ TEST_CASE("a notification refused by a down mail server arrives once the server 
 
       // The first attempt fails and is scheduled again (backoff from 1 s).
       auto deadline = std::chrono::steady_clock::now() + 10s;
-      while (scalar(server, "SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'mail' AND attempts > :z "
-                    "AND last_error IS NOT NULL", 0) ==
-                 0 &&
+      while (scalar(server,
+                    "SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'mail' AND attempts > :z "
+                    "AND last_error IS NOT NULL",
+                    0) == 0 &&
              std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(50ms);
       }
-      REQUIRE(scalar(server, "SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'mail' AND attempts > :z "
-                    "AND last_error IS NOT NULL", 0) ==
-              1);
+      REQUIRE(scalar(server,
+                     "SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'mail' AND attempts > :z "
+                     "AND last_error IS NOT NULL",
+                     0) == 1);
       CHECK(server.smtp().messages().empty());
 
       server.setMailServerDown(false);
