@@ -2,10 +2,10 @@
 
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
-#include <unistd.h>
 
 #include <random>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace ruche::jobs {
 
@@ -69,10 +69,10 @@ bool JobScheduler::claim(const Job& job, long long now) {
   long long dueBefore = job.schedule.dueIfLastRunBefore(now);
   long long affected = 0;
   db_.transaction([&](soci::session& sql) {
-    soci::statement st = (sql.prepare << "UPDATE job_runs SET locked_until = :l, locked_by = :o "
-                                         "WHERE name = :n AND locked_until < :now AND last_run_at < :due",
-                          soci::use(lockedUntil), soci::use(owner_), soci::use(job.name), soci::use(now),
-                          soci::use(dueBefore));
+    soci::statement st =
+        (sql.prepare << "UPDATE job_runs SET locked_until = :l, locked_by = :o "
+                        "WHERE name = :n AND locked_until < :now AND last_run_at < :due",
+         soci::use(lockedUntil), soci::use(owner_), soci::use(job.name), soci::use(now), soci::use(dueBefore));
     st.execute(true);
     affected = st.get_affected_rows();
   });

@@ -105,11 +105,8 @@ int KernelJobs::weeklyFollowup(long long now) {
   long long week = now / kWeek;
   int published = 0;
   for (const auto& [accountId, count] : people) {
-    std::string payload = events::Payload()
-                              .set("account_id", accountId)
-                              .set("active_applications", count)
-                              .set("week", week)
-                              .json();
+    std::string payload =
+        events::Payload().set("account_id", accountId).set("active_applications", count).set("week", week).json();
     if (nudgeOnce("volunteer.weekly_followup." + std::to_string(week), accountId, now, "volunteer.weekly_followup", 0,
                   payload)) {
       ++published;
@@ -127,13 +124,13 @@ int KernelJobs::missionReminders(long long now) {
     std::string active = "active", signed_ = "charter_signed", trained = "training_done";
     long long id = 0, accountId = 0, missionId = 0, associationId = 0;
     std::string title;
-    soci::statement st = (session->prepare << "SELECT ap.id, ap.account_id, m.id, m.title, m.association_id "
-                                              "FROM applications ap JOIN missions m ON m.id = ap.mission_id "
-                                              "WHERE m.starts_on = :d AND ap.account_id IS NOT NULL "
-                                              "AND ap.status IN (:a, :c, :t) ORDER BY ap.id",
-                          soci::use(tomorrow), soci::use(active), soci::use(signed_), soci::use(trained),
-                          soci::into(id), soci::into(accountId), soci::into(missionId), soci::into(title),
-                          soci::into(associationId));
+    soci::statement st =
+        (session->prepare << "SELECT ap.id, ap.account_id, m.id, m.title, m.association_id "
+                             "FROM applications ap JOIN missions m ON m.id = ap.mission_id "
+                             "WHERE m.starts_on = :d AND ap.account_id IS NOT NULL "
+                             "AND ap.status IN (:a, :c, :t) ORDER BY ap.id",
+         soci::use(tomorrow), soci::use(active), soci::use(signed_), soci::use(trained), soci::into(id),
+         soci::into(accountId), soci::into(missionId), soci::into(title), soci::into(associationId));
     st.execute();
     while (st.fetch()) {
       rows.emplace_back(id, accountId, missionId, title, associationId);

@@ -26,13 +26,13 @@ std::optional<long long> responsivenessSeconds(storage::Database& db, long long 
   std::string none, withdrawn = "withdrawn";
   long long createdAt = 0, answeredAt = 0;
   // The first event leaving the initial one ('' → applied) that is not the volunteer withdrawing.
-  soci::statement st = (session->prepare << "SELECT ap.created_at, MIN(e.at) FROM applications ap "
-                                            "JOIN missions m ON m.id = ap.mission_id "
-                                            "JOIN application_events e ON e.application_id = ap.id "
-                                            "WHERE m.association_id = :a AND e.from_status <> :none "
-                                            "AND e.to_status <> :w GROUP BY ap.id, ap.created_at",
-                        soci::use(associationId), soci::use(none), soci::use(withdrawn), soci::into(createdAt),
-                        soci::into(answeredAt));
+  soci::statement st =
+      (session->prepare << "SELECT ap.created_at, MIN(e.at) FROM applications ap "
+                           "JOIN missions m ON m.id = ap.mission_id "
+                           "JOIN application_events e ON e.application_id = ap.id "
+                           "WHERE m.association_id = :a AND e.from_status <> :none "
+                           "AND e.to_status <> :w GROUP BY ap.id, ap.created_at",
+       soci::use(associationId), soci::use(none), soci::use(withdrawn), soci::into(createdAt), soci::into(answeredAt));
   st.execute();
   while (st.fetch()) {
     delays.push_back(std::max(0LL, answeredAt - createdAt));

@@ -1,11 +1,11 @@
 #include <chrono>
 
-#include "kernel/jobs/Responsiveness.h"
 #include "kernel/auth/Roles.h"
 #include "kernel/auth/SessionMiddleware.h"
 #include "kernel/domain/Missions.h"
 #include "kernel/domain/Taxonomy.h"
 #include "kernel/http/Validator.h"
+#include "kernel/jobs/Responsiveness.h"
 #include "kernel/web/AnonymousPageCache.h"
 #include "kernel/web/MissionViews.h"
 #include "kernel/web/Registrations.h"

@@ -65,10 +65,11 @@ struct JobsWorld {
   }
 
   long long mission(long long associationId, const std::string& title, const std::string& startsOn = "") {
-    return exec("INSERT INTO missions (association_id, title, description, kind, mode, starts_on, status, "
-                "created_at, updated_at) VALUES (" +
-                std::to_string(associationId) + ", '" + title + "', 'd', 'event', 'onsite', '" + startsOn +
-                "', 'published', 0, 0) RETURNING id");
+    return exec(
+        "INSERT INTO missions (association_id, title, description, kind, mode, starts_on, status, "
+        "created_at, updated_at) VALUES (" +
+        std::to_string(associationId) + ", '" + title + "', 'd', 'event', 'onsite', '" + startsOn +
+        "', 'published', 0, 0) RETURNING id");
   }
 
   long long application(long long missionId, long long accountId, const std::string& status, long long createdAt) {
@@ -155,9 +156,9 @@ TEST_CASE("the mission reminder goes to the people of tomorrow's missions only, 
       long long ana = w.account("ana"), bob = w.account("bob"), cyd = w.account("cyd"), dan = w.account("dan");
       long long anaApp = w.application(tomorrowMission, ana, "active", now - kDay);
       long long bobApp = w.application(tomorrowMission, bob, "charter_signed", now - kDay);
-      w.application(tomorrowMission, cyd, "applied", now - kDay);      // not yet accepted
-      w.application(tomorrowMission, dan, "withdrawn", now - kDay);    // gone
-      w.application(todayMission, ana, "active", now - kDay);          // today: too late
+      w.application(tomorrowMission, cyd, "applied", now - kDay);     // not yet accepted
+      w.application(tomorrowMission, dan, "withdrawn", now - kDay);   // gone
+      w.application(todayMission, ana, "active", now - kDay);         // today: too late
       w.application(laterMission, bob, "training_done", now - kDay);  // the day after tomorrow
 
       CHECK(w.kernelJobs->missionReminders(now) == 2);
