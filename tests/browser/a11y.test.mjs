@@ -102,7 +102,8 @@ test('public pages pass axe in French and English', async (t) => {
 test("a volunteer's pages pass axe in French and English", async (t) => {
   const { context, page } = await axePage('volunteer');
   try {
-    await checkPages(t, page, ['/me', '/me/profile', '/me/applications'], { '/me/profile': 'me-profile.png' });
+    await checkPages(t, page, ['/me', '/me/profile', '/me/applications', '/me/calendar', '/me/tokens', '/me/delete'],
+      { '/me/profile': 'me-profile.png' });
   } finally {
     await context.close();
   }
@@ -111,16 +112,19 @@ test("a volunteer's pages pass axe in French and English", async (t) => {
 test("a coordinator's pages pass axe in French and English", async (t) => {
   const { context, page } = await axePage('coordinator');
   try {
-    await checkPages(t, page, [`/a/${slug}/manage`, `/a/${slug}/manage/missions/new`, `/a/${slug}/manage/applications`]);
+    await checkPages(t, page, [`/a/${slug}/manage`, `/a/${slug}/manage/missions`, `/a/${slug}/manage/missions/new`,
+      `/a/${slug}/manage/applications`, `/a/${slug}/manage/hours`]);
   } finally {
     await context.close();
   }
 });
 
-test('the federation admin page passes axe in French and English', async (t) => {
+test('the admin pages pass axe in French and English', async (t) => {
   const { context, page } = await axePage('admin');
   try {
-    await checkPages(t, page, ['/admin']);
+    await checkPages(t, page, ['/admin', '/admin/federation', '/admin/associations', '/admin/associations/new',
+      '/admin/templates', '/admin/templates/new', '/admin/skills', '/admin/causes', '/admin/events/dead',
+      `/a/${slug}/manage/settings`, `/a/${slug}/manage/members`, `/a/${slug}/manage/webhooks`]);
   } finally {
     await context.close();
   }
