@@ -364,3 +364,19 @@ TEST_CASE("two schedulers running the kernel jobs concurrently publish each nudg
   CHECK(otherJobs.missionReminders(now) == 0);
   CHECK(otherJobs.weeklyFollowup(now) == 0);
 }
+
+TEST_CASE("a running Ruche has its three kernel jobs registered and run at start") {
+  TestServer server(Backend::Sqlite);
+  storage::Database::Session session(server.services().db);
+  std::vector<std::string> names;
+  std::string name;
+  soci::statement st = (session->prepare << "SELECT name FROM job_runs ORDER BY name", soci::into(name));
+  st.execute();
+  while (st.fetch()) {
+    names.push_back(name);
+  }
+  CHECK(names == std::vector<std::string>{"application.unanswered", "mission.reminder", "volunteer.weekly_followup"});
+  // Nothing is due again right after: the scheduler thread or this call ran them at most once each.
+  server.app().jobs().runDue();
+  CHECK(server.app().jobs().runDue().empty());
+}
