@@ -2,6 +2,7 @@
 #include "kernel/api/JsonHelpers.h"
 #include "kernel/api/Pagination.h"
 #include "kernel/domain/Associations.h"
+#include "kernel/jobs/Responsiveness.h"
 
 // GET /api/v1/associations and /api/v1/associations/{slug}: the public face of
 // each association, as its page /a/{slug} shows it.
@@ -45,7 +46,10 @@ void registerAssociationsApi(http::Router& router, app::Services& services) {
                if (!association) {
                  throw http::notFound("No association named \"" + request.param("slug") + "\".");
                }
-               writeJson(response, associationJson(*association));
+               Poco::JSON::Object::Ptr json = associationJson(*association);
+               auto hours = jobs::responsivenessHours(services.db, association->id);
+               json->set("responsiveness_hours", hours ? Poco::Dynamic::Var(*hours) : Poco::Dynamic::Var());
+               writeJson(response, json);
              });
 }
 

@@ -21,8 +21,8 @@
 namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
-  return {domain::kernelMigrations(), events::EventBus::migrations(), webhooks::Webhooks::migrations(),
-          domain::CalendarFeeds::migrations(), mail::mailMigrations()};
+  return {domain::kernelMigrations(),          events::EventBus::migrations(),   webhooks::Webhooks::migrations(),
+          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(), mail::mailMigrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
@@ -36,6 +36,9 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   events_ = std::make_unique<events::EventBus>(*db_);
   events_->subscribe("webhooks", "*", webhooks::webhookSubscriber(*db_));
   webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_);
+  jobs_ = std::make_unique<jobs::JobScheduler>(*db_);
+  kernelJobs_ = std::make_unique<jobs::KernelJobs>(*db_, *events_);
+  kernelJobs_->registerOn(*jobs_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
   pages_ = std::make_unique<themes::PageRenderer>(*templates_);
@@ -79,6 +82,7 @@ void App::start() {
   server_->start();
   events_->start();
   webhookSender_->start();
+  jobs_->start();
 }
 
 void App::stop() {
@@ -88,6 +92,9 @@ void App::stop() {
   }
   // After the server: a request still running may publish; its deliveries
   // wait in the outbox for the next start (or another process).
+  if (jobs_) {
+    jobs_->stop();  // before the bus: a job in progress still publishes into the outbox
+  }
   if (events_) {
     events_->stop();
   }

@@ -7,6 +7,8 @@
 #include "kernel/http/HttpServer.h"
 #include "kernel/http/Pipeline.h"
 #include "kernel/http/Router.h"
+#include "kernel/jobs/JobScheduler.h"
+#include "kernel/jobs/KernelJobs.h"
 #include "kernel/mail/Notifications.h"
 #include "kernel/storage/Migration.h"
 #include "kernel/webhooks/WebhookSender.h"
@@ -31,6 +33,8 @@ class App {
   Services& services() { return *services_; }
   /// Sends queued webhook deliveries (a thread between start() and stop()).
   webhooks::WebhookSender& webhookSender() { return *webhookSender_; }
+  /// Runs the scheduled jobs (a thread between start() and stop()).
+  jobs::JobScheduler& jobs() { return *jobs_; }
   const http::Router& router() const { return router_; }
   const http::Pipeline& pipeline() const { return *pipeline_; }
 
@@ -44,6 +48,8 @@ class App {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<events::EventBus> events_;
   std::unique_ptr<webhooks::WebhookSender> webhookSender_;
+  std::unique_ptr<jobs::KernelJobs> kernelJobs_;
+  std::unique_ptr<jobs::JobScheduler> jobs_;
   std::unique_ptr<mail::Mailer> mailer_;
   std::unique_ptr<themes::Templates> templates_;
   std::unique_ptr<themes::PageRenderer> pages_;

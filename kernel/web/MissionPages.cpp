@@ -5,6 +5,7 @@
 #include "kernel/domain/Missions.h"
 #include "kernel/domain/Taxonomy.h"
 #include "kernel/http/Validator.h"
+#include "kernel/jobs/Responsiveness.h"
 #include "kernel/web/AnonymousPageCache.h"
 #include "kernel/web/MissionViews.h"
 #include "kernel/web/Registrations.h"
@@ -250,6 +251,18 @@ void registerMissionPages(http::Router& router, app::Services& services) {
       setIf("association_place", place);
       setIf("charter_excerpt", excerpt(charter, 400));
       data.set("has_contact", flag(!email.empty() || !phone.empty()));
+    }
+    if (auto seconds = jobs::responsivenessSeconds(services.db, request.association->id)) {
+      // Under an hour, whole hours up to two days, then whole days.
+      Data answer{Data::type::object};
+      if (*seconds < 3600) {
+        answer.set("under_hour", flag(true));
+      } else if (*seconds < 48 * 3600) {
+        answer.set("hours", std::to_string((*seconds + 1800) / 3600));
+      } else {
+        answer.set("days", std::to_string((*seconds + 43200) / 86400));
+      }
+      data.set("responsiveness", answer);
     }
     domain::MissionQuery query;
     query.association = request.association->slug;
