@@ -6,7 +6,8 @@
 namespace ruche::mail {
 
 const std::vector<std::string>& notificationKinds() {
-  static const std::vector<std::string> kinds = {"application_received", "application_status", "hours_validated"};
+  static const std::vector<std::string> kinds = {"application_received",   "application_status", "hours_validated",
+                                                 "application_unanswered", "mission_reminder",   "weekly_followup"};
   return kinds;
 }
 

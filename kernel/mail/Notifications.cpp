@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <exception>
 #include <map>
 #include <stdexcept>
@@ -92,11 +93,17 @@ ApplicationFacts applicationFacts(soci::session& sql, long long applicationId) {
 void Notifications::subscribe(events::EventBus& bus) {
   bus.subscribe("mail", "application.*", [this](const events::Delivery& d) { deliver(d); });
   bus.subscribe("mail.hours", "hours.validated", [this](const events::Delivery& d) { deliver(d); });
+  // Reminders the scheduled jobs publish.
+  bus.subscribe("mail.reminders", "mission.reminder", [this](const events::Delivery& d) { deliver(d); });
+  bus.subscribe("mail.followup", "volunteer.weekly_followup", [this](const events::Delivery& d) { deliver(d); });
 }
 
 void Notifications::deliver(const events::Delivery& delivery) {
   const std::string& topic = delivery.event.topic;
-  if (topic != "application.created" && topic != "application.status_changed" && topic != "hours.validated") {
+  static const std::vector<std::string> mailed = {"application.created", "application.status_changed",
+                                                  "hours.validated",     "application.unanswered",
+                                                  "mission.reminder",    "volunteer.weekly_followup"};
+  if (std::find(mailed.begin(), mailed.end(), topic) == mailed.end()) {
     return;
   }
   auto payload = Poco::JSON::Parser().parse(delivery.event.payload).extract<Poco::JSON::Object::Ptr>();
@@ -126,6 +133,31 @@ void Notifications::deliver(const events::Delivery& delivery) {
       // The volunteer's own steps (signing the charter, withdrawing) need no mail.
       long long actor = payload->has("actor_account_id") ? payload->getValue<long long>("actor_account_id") : 0;
       std::erase_if(notice.recipients, [actor](const Recipient& r) { return r.id == actor; });
+    } else if (topic == "application.unanswered") {
+      long long applicationId = number(payload, "application_id");
+      ApplicationFacts facts = applicationFacts(sql, applicationId);
+      notice.kind = "application_unanswered";
+      notice.path = "/a/" + facts.slug + "/manage/applications/" + std::to_string(applicationId);
+      notice.values = {{"mission", facts.mission},
+                       {"volunteer", facts.volunteer},
+                       {"days", std::to_string(number(payload, "days"))}};
+      notice.recipients = recipients(sql,
+                                     "JOIN memberships ms ON ms.account_id = ac.id WHERE ms.association_id = "
+                                     "(SELECT m.association_id FROM applications ap JOIN missions m ON m.id = "
+                                     "ap.mission_id WHERE ap.id = :i) AND ms.role IN ('coordinator', 'admin')",
+                                     applicationId);
+    } else if (topic == "mission.reminder") {
+      long long applicationId = number(payload, "application_id");
+      notice.kind = "mission_reminder";
+      notice.path = "/me/applications/" + std::to_string(applicationId);
+      notice.values = {{"mission", text(payload, "mission")}, {"day", text(payload, "starts_on")}};
+      notice.recipients =
+          recipients(sql, "JOIN applications ap ON ap.account_id = ac.id WHERE ap.id = :i", applicationId);
+    } else if (topic == "volunteer.weekly_followup") {
+      notice.kind = "weekly_followup";
+      notice.path = "/me/applications";
+      notice.values = {{"count", std::to_string(number(payload, "active_applications"))}};
+      notice.recipients = recipients(sql, "WHERE ac.id = :i", number(payload, "account_id"));
     } else {
       long long hoursId = number(payload, "hours_id");
       long long applicationId = 0;

@@ -1,3 +1,6 @@
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timespan.h>
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -320,6 +323,45 @@ TEST_CASE("a verification mail goes through the outbox, survives a down mail ser
       auto verified = http.get(link.substr(link.find("/verify")));
       CHECK(verified.status == 200);
       CHECK(scalar(server, "SELECT COUNT(*) FROM accounts WHERE email_verified_at IS NOT NULL AND id > :z", 0) == 1);
+    }
+  }
+}
+
+TEST_CASE("the scheduled reminders reach people by mail") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      World world(server);
+      HttpClient volunteer = server.signedIn("vol@example.org", kPassword);
+      long long applicationId = world.apply(volunteer);
+      REQUIRE(server.smtp().waitForMessage("coord@example.org", 10s));  // application_received
+      // Four days without an answer; later, the mission starts the day after
+      // the jobs' next daily run (two days from now).
+      long long fourDaysAgo = ruche::storage::nowSeconds() - 4 * 24 * 3600;
+      std::string dayAfterNextRun =
+          Poco::DateTimeFormatter::format(Poco::DateTime() + Poco::Timespan(3, 0, 0, 0, 0), "%Y-%m-%d");
+      server.services().db.transaction([&](soci::session& sql) {
+        sql << "UPDATE applications SET created_at = :t WHERE id = :i", soci::use(fourDaysAgo),
+            soci::use(applicationId);
+      });
+      server.app().jobs().runDue(ruche::storage::nowSeconds() + 3600);
+      auto nudge = server.smtp().waitForMessage("coord@example.org", 10s);
+      REQUIRE(nudge);
+      CHECK(nudge->body.find("Accueil du rucher") != std::string::npos);
+      CHECK(nudge->body.find("/unsubscribe?token=") != std::string::npos);
+
+      server.services().db.transaction([&](soci::session& sql) {
+        sql << "UPDATE applications SET status = 'active' WHERE id = :i", soci::use(applicationId);
+        sql << "UPDATE missions SET starts_on = :d WHERE id = :m", soci::use(dayAfterNextRun), soci::use(world.missionId);
+      });
+      server.app().jobs().runDue(ruche::storage::nowSeconds() + 2 * 24 * 3600);
+      bool reminded = false;
+      for (int i = 0; i < 3 && !reminded; ++i) {
+        auto mail = server.smtp().waitForMessage("vol@example.org", 10s);
+        REQUIRE(mail);
+        reminded = mail->subject.find("Tomorrow") != std::string::npos;  // the volunteer's account is in English
+      }
+      CHECK(reminded);
     }
   }
 }
