@@ -216,17 +216,15 @@ struct RowTarget {
   }
 };
 
-/// Runs `sqlText` with `params` bound in order (each placeholder named once)
-/// and returns the missions it selects (kColumns first).
+/// Runs `sqlText` with what `bindParameters` binds and returns the missions
+/// it selects (kColumns first).
 std::vector<Mission> selectMissions(soci::session& sql, const std::string& sqlText,
-                                    const std::vector<std::string>& params) {
+                                    const std::function<void(soci::statement&)>& bindParameters) {
   std::vector<Mission> out;
   RowTarget row;
   soci::statement st(sql);
   row.exchange(st);
-  for (const auto& param : params) {
-    st.exchange(soci::use(param));
-  }
+  bindParameters(st);
   st.alloc();
   st.prepare(sqlText);
   st.define_and_bind();
@@ -237,21 +235,19 @@ std::vector<Mission> selectMissions(soci::session& sql, const std::string& sqlTe
   return out;
 }
 
+/// With `params` bound in order (each placeholder named once).
+std::vector<Mission> selectMissions(soci::session& sql, const std::string& sqlText,
+                                    const std::vector<std::string>& params) {
+  return selectMissions(sql, sqlText, [&params](soci::statement& st) {
+    for (const auto& param : params) {
+      st.exchange(soci::use(param));
+    }
+  });
+}
+
 /// The same with one id bound, for "WHERE … = :id" queries.
 std::vector<Mission> selectMissions(soci::session& sql, const std::string& sqlText, long long id) {
-  std::vector<Mission> out;
-  RowTarget row;
-  soci::statement st(sql);
-  row.exchange(st);
-  st.exchange(soci::use(id));
-  st.alloc();
-  st.prepare(sqlText);
-  st.define_and_bind();
-  st.execute(false);
-  while (st.fetch()) {
-    out.push_back(row.take());
-  }
-  return out;
+  return selectMissions(sql, sqlText, [&id](soci::statement& st) { st.exchange(soci::use(id)); });
 }
 
 /// Fills skills, causes and languages of `missions` with three queries.
