@@ -248,6 +248,9 @@ TEST_CASE("a delivery nobody answers is retried with a doubling delay, then give
         Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
         closedPort = probe.address().port();
       }
+      // This test drives its own sender and clock: the app's sender must not
+      // take the delivery first.
+      server.app().webhookSender().stop();
       ruche::webhooks::Webhooks hooks(server.services().db);
       auto created =
           hooks.create(setup.alpha, "http://127.0.0.1:" + std::to_string(closedPort) + "/hook", {"hours.logged"});
@@ -261,7 +264,6 @@ TEST_CASE("a delivery nobody answers is retried with a doubling delay, then give
       options.firstRetry = std::chrono::seconds(60);
       options.timeout = std::chrono::seconds(2);
       options.clock = [&clock] { return clock; };
-      server.app().webhookSender().stop();  // this test drives its own sender and clock
       ruche::webhooks::WebhookSender sender(server.services().db, options);
 
       CHECK(sender.dispatchOnce() == 1);
