@@ -18,10 +18,11 @@ using Poco::JSON::Object;
 
 const std::regex kNamePattern("^[a-z][a-z0-9_]{1,30}$");
 const std::regex kSettingKeyPattern("^[a-z][a-z0-9_]{0,40}$");
-const std::set<std::string> kTopLevelKeys = {"name",     "version",  "sdk",    "title",   "description", "dependencies",
-                                             "capabilities", "settings", "author", "license", "homepage"};
-const std::set<std::string> kSettingKeys = {"key", "type", "label", "help", "default", "required",
-                                            "min", "max", "maxLength", "choices"};
+const std::set<std::string> kTopLevelKeys = {"name",        "version",      "sdk",          "title",
+                                             "description", "dependencies", "capabilities", "settings",
+                                             "author",      "license",      "homepage"};
+const std::set<std::string> kSettingKeys = {"key",      "type", "label", "help",      "default",
+                                            "required", "min",  "max",   "maxLength", "choices"};
 const std::set<std::string> kSettingTypes = {"text",   "textarea", "integer", "boolean",
                                              "choice", "secret",   "url",     "email"};
 
@@ -174,8 +175,7 @@ SettingDefinition readSetting(const Checker& check, const Object& object, std::s
 }  // namespace
 
 const std::set<std::string>& knownCapabilities() {
-  static const std::set<std::string> capabilities = {"events.subscribe", "jobs", "personal-data", "federation",
-                                                     "mail"};
+  static const std::set<std::string> capabilities = {"events.subscribe", "jobs", "personal-data", "federation", "mail"};
   return capabilities;
 }
 
@@ -200,7 +200,8 @@ Manifest parseManifest(const std::string& text, const std::string& file) {
   Manifest manifest;
   manifest.name = check.requiredString(*root, "name", "name");
   if (!std::regex_match(manifest.name, kNamePattern)) {
-    check.fail("name", "\"" + manifest.name + "\" must be 2 to 31 characters of a-z, 0-9 and _, starting with a letter");
+    check.fail("name",
+               "\"" + manifest.name + "\" must be 2 to 31 characters of a-z, 0-9 and _, starting with a letter");
   }
   check.setPlugin(manifest.name);
   check.onlyKnownKeys(*root, kTopLevelKeys, "");

@@ -22,8 +22,8 @@ class LoadedPlugin;
 
 /// What start-up found in one plugin folder.
 struct PluginReport {
-  std::string name;    ///< the manifest's name, or the folder's when the manifest was refused
-  std::string folder;  ///< absolute path of the plugin folder
+  std::string name;                  ///< the manifest's name, or the folder's when the manifest was refused
+  std::string folder;                ///< absolute path of the plugin folder
   std::optional<Manifest> manifest;  ///< absent when plugin.json was refused
   bool loaded = false;
   std::string problem;  ///< why it was not loaded; "" when loaded

@@ -10,8 +10,9 @@ namespace ruche::plugins {
 namespace {
 
 const std::regex kFileName(R"(^([0-9]{3})_([a-z0-9_]+)(\.(sqlite|postgresql))?\.sql$)");
-const std::regex kCreates(R"(\bcreate\s+(?:unique\s+)?(?:table|index|view|sequence)\s+(?:if\s+not\s+exists\s+)?"?([A-Za-z0-9_]+))",
-                          std::regex::icase);
+const std::regex kCreates(
+    R"(\bcreate\s+(?:unique\s+)?(?:table|index|view|sequence)\s+(?:if\s+not\s+exists\s+)?"?([A-Za-z0-9_]+))",
+    std::regex::icase);
 
 std::string readText(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -71,8 +72,10 @@ storage::ModuleMigrations pluginMigrations(const Manifest& manifest, storage::Ba
     for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kCreates); it != std::sregex_iterator(); ++it) {
       std::string created = (*it)[1].str();
       if (created.rfind(manifest.name + "_", 0) != 0) {
-        throw PluginError(manifest.name, chosen.string() + ": creates \"" + created + "\"; a plugin's tables and "
-                                             "indexes are named \"" + manifest.name + "_…\"");
+        throw PluginError(manifest.name, chosen.string() + ": creates \"" + created +
+                                             "\"; a plugin's tables and "
+                                             "indexes are named \"" +
+                                             manifest.name + "_…\"");
       }
     }
     module.migrations.push_back(storage::Migration{version, files.name, sql});

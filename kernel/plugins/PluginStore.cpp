@@ -92,7 +92,8 @@ std::vector<PluginState> PluginStore::all() {
   storage::Database::Session sql(db_);
   std::vector<PluginState> states;
   soci::rowset<soci::row> rows =
-      (sql->prepare << "SELECT name, state, reason, version, installed_at, changed_at FROM plugin_states ORDER BY name");
+      (sql->prepare
+       << "SELECT name, state, reason, version, installed_at, changed_at FROM plugin_states ORDER BY name");
   for (auto& row : rows) {
     states.push_back(readState(row));
   }
@@ -156,10 +157,9 @@ std::vector<long long> PluginStore::enabledAssociations(const std::string& plugi
 std::map<std::string, std::string> PluginStore::settings(const std::string& plugin, long long associationId) {
   storage::Database::Session sql(db_);
   std::map<std::string, std::string> values;
-  soci::rowset<soci::row> rows =
-      (sql->prepare << "SELECT setting_key, setting_value FROM plugin_settings "
-                       "WHERE plugin = :p AND association_id = :a",
-       soci::use(plugin), soci::use(associationId));
+  soci::rowset<soci::row> rows = (sql->prepare << "SELECT setting_key, setting_value FROM plugin_settings "
+                                                  "WHERE plugin = :p AND association_id = :a",
+                                  soci::use(plugin), soci::use(associationId));
   for (auto& row : rows) {
     values[row.get<std::string>(0)] = row.get<std::string>(1);
   }
@@ -201,8 +201,8 @@ std::vector<PluginFailure> PluginStore::lastFailures(const std::string& plugin, 
                                                   "WHERE plugin = :p ORDER BY id DESC LIMIT :l",
                                   soci::use(plugin), soci::use(limit));
   for (auto& row : rows) {
-    failures.push_back(
-        PluginFailure{row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2), row.get<long long>(3)});
+    failures.push_back(PluginFailure{row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
+                                     row.get<long long>(3)});
   }
   return failures;
 }
@@ -244,9 +244,10 @@ std::vector<std::string> PluginStore::purge(const std::string& plugin) {
   db_.transaction([&](soci::session& sql) {
     // The plugin's tables are those named "<plugin>_…"; compared by prefix in
     // C++ rather than with LIKE, where "_" would be a wildcard.
-    std::string listing = db_.backend() == storage::Backend::Sqlite
-                              ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-                              : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
+    std::string listing =
+        db_.backend() == storage::Backend::Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
     std::vector<std::string> tables;
     soci::rowset<std::string> rows = sql.prepare << listing;
     for (const auto& table : rows) {

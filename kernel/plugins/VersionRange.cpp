@@ -79,8 +79,8 @@ VersionRange VersionRange::parse(const std::string& text) {
 
 bool VersionRange::contains(const SemVer& version) const {
   for (const auto& c : comparators_) {
-    bool holds = (c.op == ">=")  ? version >= c.version
-                 : (c.op == ">") ? version > c.version
+    bool holds = (c.op == ">=")   ? version >= c.version
+                 : (c.op == ">")  ? version > c.version
                  : (c.op == "<=") ? version <= c.version
                  : (c.op == "<")  ? version < c.version
                                   : version == c.version;
