@@ -130,6 +130,11 @@ function(ruche_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY "${folder}"
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
+  # The SDK's static library stays private to the plugin too: its symbols
+  # do not interpose with the kernel's own copy.
+  if(NOT APPLE)
+    target_link_options(${name} PRIVATE "LINKER:--exclude-libs,ALL")
+  endif()
 
   # The rest of the folder: the manifest and the data folders, copied again
   # whenever one of their files changes (a new file re-runs the glob).
