@@ -16,8 +16,7 @@ class KernelSettings : public sdk::Settings {
   sdk::Value get(const std::string& key) const override {
     const SettingDefinition* def = manifest_.setting(key);
     if (def == nullptr) {
-      throw std::invalid_argument("plugin \"" + manifest_.name + "\" has no setting \"" + key +
-                                  "\" in its manifest");
+      throw std::invalid_argument("plugin \"" + manifest_.name + "\" has no setting \"" + key + "\" in its manifest");
     }
     auto it = stored_.find(key);
     std::string text = it == stored_.end() || it->second.empty() ? def->defaultValue : it->second;
@@ -92,8 +91,8 @@ KernelContext::~KernelContext() = default;
 
 const sdk::Settings& KernelContext::settings() const {
   if (!settings_) {
-    settings_ = std::make_unique<KernelSettings>(plugin_.manifest(),
-                                                 services_.store.settings(plugin_.name(), association_.id));
+    settings_ =
+        std::make_unique<KernelSettings>(plugin_.manifest(), services_.store.settings(plugin_.name(), association_.id));
   }
   return *settings_;
 }
@@ -195,8 +194,7 @@ void KernelContext::page(sdk::Response& response, const std::string& templateNam
 }
 
 std::string KernelContext::pluginUrl(const std::string& path) const {
-  std::string base = association_.id != 0 ? "/a/" + association_.slug + "/" + plugin_.name()
-                                          : "/p/" + plugin_.name();
+  std::string base = association_.id != 0 ? "/a/" + association_.slug + "/" + plugin_.name() : "/p/" + plugin_.name();
   return services_.baseUrl + base + (path == "/" ? "" : path);
 }
 

@@ -13,7 +13,8 @@ namespace ruche::plugins {
 namespace {
 
 const std::regex kLocalName("^[a-z0-9][a-z0-9_-]{0,40}$");
-const std::regex kRoutePath(R"(^/([A-Za-z0-9._~-]+|\{[a-z_][a-z0-9_]*\})?(/([A-Za-z0-9._~-]+|\{[a-z_][a-z0-9_]*\}))*$)");
+const std::regex kRoutePath(
+    R"(^/([A-Za-z0-9._~-]+|\{[a-z_][a-z0-9_]*\})?(/([A-Za-z0-9._~-]+|\{[a-z_][a-z0-9_]*\}))*$)");
 
 class PluginLogger : public sdk::Logger {
  public:
@@ -88,8 +89,8 @@ LoadedPlugin::LoadedPlugin(Manifest manifest, const std::string& themeOverrides)
     throw PluginError(name, manifest_.libraryPath() + ": cannot be loaded: " + e.what());
   }
   if (!library_.has(sdk::kFactoryAlias)) {
-    throw PluginError(name, manifest_.libraryPath() + ": missing factory symbol \"" + std::string(sdk::kFactoryAlias) +
-                                "\"");
+    throw PluginError(name,
+                      manifest_.libraryPath() + ": missing factory symbol \"" + std::string(sdk::kFactoryAlias) + "\"");
   }
   try {
     auto& factory = library_.get_alias<sdk::PluginFactory>(sdk::kFactoryAlias);
@@ -118,8 +119,8 @@ LoadedPlugin::~LoadedPlugin() {
 
 void LoadedPlugin::requireCapability(const std::string& capability, const std::string& what) const {
   if (!manifest_.can(capability)) {
-    throw PluginError(manifest_.name, what + " needs the capability \"" + capability +
-                                          "\" in plugin.json's \"capabilities\"");
+    throw PluginError(manifest_.name,
+                      what + " needs the capability \"" + capability + "\" in plugin.json's \"capabilities\"");
   }
 }
 
@@ -146,7 +147,8 @@ void LoadedPlugin::subscribe(const std::string& name, const std::string& topicPa
                              sdk::EventScope scope) {
   requireCapability("events.subscribe", "subscriber \"" + name + "\"");
   if (!std::regex_match(name, kLocalName) || !handler || topicPattern.empty()) {
-    throw PluginError(manifest_.name, "subscriber \"" + name + "\" needs a name of a-z, 0-9, _ and -, a topic and a handler");
+    throw PluginError(manifest_.name,
+                      "subscriber \"" + name + "\" needs a name of a-z, 0-9, _ and -, a topic and a handler");
   }
   for (const auto& existing : subscribers_) {
     if (existing.name == name) {
@@ -183,8 +185,8 @@ void LoadedPlugin::dashboardWidget(sdk::DashboardWidget widget) {
 }
 
 void LoadedPlugin::profileField(sdk::ProfileField field) {
-  if (!std::regex_match(field.key, std::regex("^[a-z0-9_]{1,40}$")) || field.labelKey.empty() ||
-      field.maxLength < 1 || field.maxLength > 5000) {
+  if (!std::regex_match(field.key, std::regex("^[a-z0-9_]{1,40}$")) || field.labelKey.empty() || field.maxLength < 1 ||
+      field.maxLength > 5000) {
     throw PluginError(manifest_.name, "profile field \"" + field.key +
                                           "\" needs a key of a-z, 0-9 and _, a label key and a length of 1 to 5000");
   }

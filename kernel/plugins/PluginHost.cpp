@@ -221,8 +221,7 @@ void PluginHost::loadAll() {
                       "the server stopped while loading this plugin; fix or upgrade it, then enable it again");
       store_.recordFailure(crashed, "load", "the server process died while loading the plugin",
                            settings_.plugins.failureWindowSeconds);
-      hostLog().error("plugin \"%s\" crashed the server while loading last time: skipped until re-enabled",
-                      crashed);
+      hostLog().error("plugin \"%s\" crashed the server while loading last time: skipped until re-enabled", crashed);
     }
   }
 
@@ -368,36 +367,36 @@ void PluginHost::registerRoutes(http::Router& router, const auth::Guards& guards
 void PluginHost::wireSubscribers(const std::shared_ptr<LoadedPlugin>& plugin) {
   for (const auto& subscriber : plugin->subscribers()) {
     const PluginSubscriber* declared = &subscriber;
-    events_.subscribe("plugin." + plugin->name() + "." + subscriber.name, subscriber.topicPattern,
-                      [this, plugin, declared](const events::Delivery& delivery) {
-                        const std::string& name = plugin->name();
-                        long long association = delivery.event.associationId;
-                        // Off: the delivery is acknowledged without calling the plugin.
-                        if (!store_.isActive(name)) {
-                          return;
-                        }
-                        if (declared->scope == sdk::EventScope::EnabledAssociations && association != 0 &&
-                            !store_.enabledIn(name, association)) {
-                          return;
-                        }
-                        sdk::Event event;
-                        event.id = delivery.event.id;
-                        event.topic = delivery.event.topic;
-                        event.associationId = association;
-                        event.createdAt = delivery.event.createdAt;
-                        event.idempotencyKey = delivery.idempotencyKey;
-                        event.attempt = delivery.attempt;
-                        try {
-                          event.payload = sdk::Value::parseJson(delivery.event.payload);
-                          inContext(*plugin, association, nullptr, storage::nowSeconds(),
-                                    [&](KernelContext& context) { declared->handler(context, event); });
-                        } catch (const std::exception& e) {
-                          recordFailure(name, "event",
-                                        declared->name + " on " + event.topic + " #" + std::to_string(event.id) + ": " +
-                                            e.what());
-                          throw;  // the bus retries, then dead-letters
-                        }
-                      });
+    events_.subscribe(
+        "plugin." + plugin->name() + "." + subscriber.name, subscriber.topicPattern,
+        [this, plugin, declared](const events::Delivery& delivery) {
+          const std::string& name = plugin->name();
+          long long association = delivery.event.associationId;
+          // Off: the delivery is acknowledged without calling the plugin.
+          if (!store_.isActive(name)) {
+            return;
+          }
+          if (declared->scope == sdk::EventScope::EnabledAssociations && association != 0 &&
+              !store_.enabledIn(name, association)) {
+            return;
+          }
+          sdk::Event event;
+          event.id = delivery.event.id;
+          event.topic = delivery.event.topic;
+          event.associationId = association;
+          event.createdAt = delivery.event.createdAt;
+          event.idempotencyKey = delivery.idempotencyKey;
+          event.attempt = delivery.attempt;
+          try {
+            event.payload = sdk::Value::parseJson(delivery.event.payload);
+            inContext(*plugin, association, nullptr, storage::nowSeconds(),
+                      [&](KernelContext& context) { declared->handler(context, event); });
+          } catch (const std::exception& e) {
+            recordFailure(name, "event",
+                          declared->name + " on " + event.topic + " #" + std::to_string(event.id) + ": " + e.what());
+            throw;  // the bus retries, then dead-letters
+          }
+        });
   }
 }
 
@@ -427,7 +426,7 @@ std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long 
   for (const auto& plugin : loaded_) {
     for (const auto& entry : plugin->menus()) {
       bool federation = entry.where == sdk::MenuEntry::Where::Federation;
-      std::string kind = federation ? "federation"
+      std::string kind = federation                                               ? "federation"
                          : entry.where == sdk::MenuEntry::Where::AssociationAdmin ? "association-admin"
                                                                                   : "association";
       if (kind != where) {
@@ -438,9 +437,9 @@ std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long 
       if (!on || (entry.access != sdk::Access::Public && !request.visitor.signedIn())) {
         continue;
       }
-      std::string base = federation ? "/p/" + plugin->name()
-                                    : "/a/" + (request.association ? request.association->slug : std::string()) + "/" +
-                                          plugin->name();
+      std::string base =
+          federation ? "/p/" + plugin->name()
+                     : "/a/" + (request.association ? request.association->slug : std::string()) + "/" + plugin->name();
       links.push_back(PluginMenuLink{plugin->name(), plugin->messages().text(request.locale, entry.labelKey),
                                      base + (entry.path == "/" ? "" : entry.path)});
     }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <system_error>
 
@@ -496,6 +497,15 @@ long long Value::asInt() const {
       return static_cast<long long>(*d);
     }
   }
+  if (const auto* s = std::get_if<std::string>(&v_)) {
+    // Text that is exactly an integer: what SQLite gives for COUNT(*) and
+    // other expressions without a declared type.
+    long long parsed = 0;
+    auto [end, error] = std::from_chars(s->data(), s->data() + s->size(), parsed);
+    if (error == std::errc() && end == s->data() + s->size() && !s->empty()) {
+      return parsed;
+    }
+  }
   return 0;
 }
 
@@ -505,6 +515,13 @@ double Value::asDouble() const {
   }
   if (const auto* i = std::get_if<std::int64_t>(&v_)) {
     return static_cast<double>(*i);
+  }
+  if (const auto* s = std::get_if<std::string>(&v_)) {
+    char* end = nullptr;
+    double parsed = std::strtod(s->c_str(), &end);
+    if (!s->empty() && end == s->c_str() + s->size() && std::isfinite(parsed)) {
+      return parsed;
+    }
   }
   return 0.0;
 }
