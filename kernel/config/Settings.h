@@ -30,6 +30,15 @@ struct HttpSettings {
   std::vector<std::string> trustedProxies = {"127.0.0.1", "::1"};
 };
 
+/// Where plugins live and when a failing one is switched off.
+struct PluginSettings {
+  /// Folders searched for plugin folders; the first is where
+  /// `ruche plugin install` copies to. Empty: DATA/plugins.
+  std::vector<std::string> dirs;
+  int failureLimit = 5;            ///< failures within the window that switch a plugin off
+  long long failureWindowSeconds = 600;
+};
+
 /// Everything read from the config file, environment and command line.
 struct Settings {
   std::string dataDir = "./ruche-data";
@@ -40,6 +49,7 @@ struct Settings {
   int databasePool = 8;
   HttpSettings http;
   SmtpSettings smtp;
+  PluginSettings plugins;
 
   bool secureCookies() const { return baseUrl.rfind("https://", 0) == 0; }
 };

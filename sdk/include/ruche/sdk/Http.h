@@ -97,8 +97,8 @@ using Handler = std::function<void(Context& context, const Request& request, Res
 /// Where a route lives:
 ///  - Association pages: /a/<slug>/<plugin><path>; 404 where the plugin is off.
 ///  - Federation pages:  /p/<plugin><path>
-///  - Association JSON:  /api/v1/a/<slug>/<plugin><path> (errors are problem JSON)
-///  - Federation JSON:   /api/v1/p/<plugin><path>
+///  - Association JSON:  /api/v1/associations/<slug>/<plugin><path> (errors are problem JSON)
+///  - Federation JSON:   /api/v1/plugins/<plugin><path>
 enum class Scope { AssociationPage, FederationPage, AssociationApi, FederationApi };
 
 /// One route a plugin declares. `path` starts with "/" ("/" itself is the
