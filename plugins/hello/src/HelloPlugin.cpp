@@ -83,7 +83,7 @@ void greet(Context& context, const Request& request, Response& response) {
   response.redirect(homePath(context) + "?greeted=1");
 }
 
-/// GET /api/v1/a/<slug>/hello/greetings: {"count": n}.
+/// GET /api/v1/associations/<slug>/hello/greetings: {"count": n}.
 void greetings(Context& context, const Request&, Response& response) {
   response.json(Value::object({{"count", greetingCount(context)}}).toJson());
 }
