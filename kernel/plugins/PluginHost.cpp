@@ -240,6 +240,7 @@ void PluginHost::loadAll() {
       PluginState state = store_.noteSeen(manifest.name, manifest.version.toString());
       if (state.state != "active") {
         report.problem = "not loaded: " + state.state + (state.reason.empty() ? "" : " (" + state.reason + ")");
+        hostLog().warning("%s", std::string(PluginError(manifest.name, report.problem).what()));
       } else {
         manifests.emplace(manifest.name, manifest);
       }

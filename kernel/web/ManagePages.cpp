@@ -4,6 +4,7 @@
 #include "kernel/domain/MissionTemplates.h"
 #include "kernel/domain/Missions.h"
 #include "kernel/domain/Taxonomy.h"
+#include "kernel/plugins/PluginHost.h"
 #include "kernel/web/MissionViews.h"
 #include "kernel/web/Registrations.h"
 
@@ -214,6 +215,17 @@ void registerManagePages(http::Router& router, app::Services& services) {
     data.set("association_name", request.association->name);
     data.set("manage_url", managePath(request));
     data.set("public_url", "/a/" + request.association->slug);
+    Data widgets{Data::type::list};
+    if (services.plugins != nullptr) {
+      for (const auto& widget : services.plugins->widgets(request)) {
+        Data item{Data::type::object};
+        item.set("plugin", widget.plugin);
+        item.set("title", widget.title);
+        item.set("html", widget.html);  // rendered by the plugin's template, escaped there
+        widgets.push_back(item);
+      }
+    }
+    data.set("widgets", widgets);
     services.pages.page(request, response, "manage_dashboard", data, "manage.dashboard.title");
   });
 

@@ -6,6 +6,7 @@
 #include "kernel/domain/Taxonomy.h"
 #include "kernel/http/Validator.h"
 #include "kernel/jobs/Responsiveness.h"
+#include "kernel/plugins/PluginHost.h"
 #include "kernel/web/AnonymousPageCache.h"
 #include "kernel/web/MissionViews.h"
 #include "kernel/web/Registrations.h"
@@ -279,6 +280,17 @@ void registerMissionPages(http::Router& router, app::Services& services) {
     data.set("more_missions", flag(page.total > static_cast<long long>(page.missions.size())));
     data.set("all_missions_url", "/missions?association=" + urlEncode(request.association->slug));
     data.set("count", services.templates.catalog().plural(request.locale, "missions.count", page.total));
+    Data features{Data::type::list};
+    if (services.plugins != nullptr) {
+      for (const auto& link : services.plugins->menu(request, request.association->id, "association")) {
+        Data item{Data::type::object};
+        item.set("label", link.label);
+        item.set("href", link.href);
+        features.push_back(item);
+      }
+    }
+    data.set("has_features", flag(!features.is_empty_list()));
+    data.set("features", features);
     services.pages.page(request, response, "association", data, "association.title");
   });
 }

@@ -270,3 +270,22 @@ TEST_CASE("a plugin's own migrations run once and are recorded under its module"
   CHECK(dropped.size() == 2);
   CHECK(countRows(server, "SELECT COUNT(*) FROM schema_migrations WHERE module = 'plugin:probe'") == 0);
 }
+
+TEST_CASE("a plugin's menu entry and dashboard widget show only where it is on") {
+  TempDir plugins;
+  addPlugin(plugins.path(), "probe");
+  TestServer server(Backend::Sqlite, withPlugins(plugins.path()));
+  long long association = server.createAssociation("ruche-menu", "Menu");
+  long long coordinator = server.createAccount("dora@ruche.test", "correct horse battery", "Dora");
+  server.grantRole(coordinator, association, "coordinator");
+  auto http = server.signedIn("dora@ruche.test", "correct horse battery");
+  const std::string link = "<a href=\"/a/ruche-menu/probe\">Sonde</a>";
+
+  CHECK(http.get("/a/ruche-menu").body.find(link) == std::string::npos);
+  CHECK(http.get("/a/ruche-menu/manage").body.find("widget-probe") == std::string::npos);
+  server.app().plugins().store().setEnabled("probe", association, true);
+  CHECK(http.get("/a/ruche-menu").body.find(link) != std::string::npos);
+  auto dashboard = http.get("/a/ruche-menu/manage");
+  CHECK(dashboard.body.find("<h2 id=\"widget-probe\">Sonde</h2>") != std::string::npos);
+  CHECK(dashboard.body.find("<p>Éléments : 0</p>") != std::string::npos);
+}
