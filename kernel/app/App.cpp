@@ -13,6 +13,7 @@
 #include "kernel/domain/Missions.h"
 #include "kernel/http/SecurityHeaders.h"
 #include "kernel/mail/MailSchema.h"
+#include "kernel/plugins/PluginStore.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/LocaleMiddleware.h"
 #include "kernel/webhooks/WebhookSubscriber.h"
@@ -22,7 +23,8 @@ namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
   return {domain::kernelMigrations(),          events::EventBus::migrations(),   webhooks::Webhooks::migrations(),
-          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(), mail::mailMigrations()};
+          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(), mail::mailMigrations(),
+          plugins::PluginStore::migrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {

@@ -11,6 +11,10 @@
 #include "kernel/themes/PageRenderer.h"
 #include "kernel/themes/Templates.h"
 
+namespace ruche::plugins {
+class PluginHost;
+}
+
 namespace ruche::app {
 
 /// What a handler may use. Built once by App; handlers keep references.
@@ -25,6 +29,7 @@ struct Services {
   auth::ApiTokens& apiTokens;
   const auth::Guards& guards;
   events::EventBus& events;  ///< publish(sql, …) inside the transaction of the change
+  plugins::PluginHost* plugins = nullptr;  ///< the loaded plugins; null where no host runs (CLI, some tests)
 };
 
 }  // namespace ruche::app
