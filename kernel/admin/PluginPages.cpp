@@ -38,6 +38,14 @@ std::string utcTime(long long seconds) {
   return text;
 }
 
+/// Sets `key` only when `value` is not empty: kainjow renders a section for
+/// any string, even an empty one.
+void setText(Data& data, const std::string& key, const std::string& value) {
+  if (!value.empty()) {
+    data.set(key, value);
+  }
+}
+
 void replaceAll(std::string& text, const std::string& from, const std::string& to) {
   for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
     text.replace(pos, from.size(), to);
@@ -81,12 +89,12 @@ void federationPage(app::Services& services, http::Request& request, http::Respo
     Data row{Data::type::object};
     std::string state = entry.shownState();
     row.set("name", entry.name);
-    row.set("title", entry.manifest ? entry.manifest->title.in(request.locale) : std::string());
+    setText(row, "plugin_title", entry.manifest ? entry.manifest->title.in(request.locale) : std::string());
     row.set("version", entry.manifest ? entry.manifest->version.toString()
                                       : (entry.state ? entry.state->version : std::string()));
     row.set("state", services.pages.text(request, "plugins.state." + state));
     row.set("state_class", state);
-    row.set("reason", entry.state && state != "active" ? entry.state->reason : std::string());
+    setText(row, "reason", entry.state && state != "active" ? entry.state->reason : std::string());
     row.set("check_ok", boolean(!entry.folder.empty() && entry.problem.empty()));
     row.set("has_folder", boolean(!entry.folder.empty()));
     row.set("problem", entry.problem);
@@ -95,7 +103,7 @@ void federationPage(app::Services& services, http::Request& request, http::Respo
                          : report != nullptr && report->loaded ? "plugins.loaded.yes"
                                                                : "plugins.loaded.no";
     row.set("loaded", services.pages.text(request, loaded));
-    row.set("load_problem", report != nullptr && !report->loaded ? report->problem : std::string());
+    setText(row, "load_problem", report != nullptr && !report->loaded ? report->problem : std::string());
     row.set("associations", std::to_string(entry.associations));
     Data failures{Data::type::list};
     if (entry.state) {
@@ -137,7 +145,6 @@ void purgeConfirmation(app::Services& services, http::Request& request, http::Re
   Data data{Data::type::object};
   data.set("base", kFederationBase);
   data.set("name", entry.name);
-  data.set("title_text", entry.manifest ? entry.manifest->title.in(request.locale) : entry.name);
   data.set("associations", std::to_string(entry.associations));
   data.set("title", services.pages.text(request, "plugins.purge.title") + " " + entry.name);
   services.pages.page(request, response, "admin_plugins_purge", data, "plugins.purge.title");
@@ -175,7 +182,7 @@ void associationPage(app::Services& services, http::Request& request, http::Resp
     bool enabled = store.enabledIn(entry.name, associationId);
     Data row{Data::type::object};
     row.set("name", entry.name);
-    row.set("title", entry.manifest->title.in(request.locale));
+    row.set("plugin_title", entry.manifest->title.in(request.locale));
     row.set("description", entry.manifest->description.in(request.locale));
     row.set("version", entry.manifest->version.toString());
     row.set("enabled", boolean(enabled));
@@ -273,7 +280,7 @@ void settingsPage(app::Services& services, http::Request& request, http::Respons
     if (error != errorOf.end()) {
       describe(id + "-error");
     }
-    field.set("described_by", describedBy);
+    setText(field, "described_by", describedBy);
     fields.push_back(field);
   }
 
