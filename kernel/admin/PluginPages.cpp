@@ -90,8 +90,8 @@ void federationPage(app::Services& services, http::Request& request, http::Respo
     std::string state = entry.shownState();
     row.set("name", entry.name);
     setText(row, "plugin_title", entry.manifest ? entry.manifest->title.in(request.locale) : std::string());
-    row.set("version", entry.manifest ? entry.manifest->version.toString()
-                                      : (entry.state ? entry.state->version : std::string()));
+    row.set("version",
+            entry.manifest ? entry.manifest->version.toString() : (entry.state ? entry.state->version : std::string()));
     row.set("state", services.pages.text(request, "plugins.state." + state));
     row.set("state_class", state);
     setText(row, "reason", entry.state && state != "active" ? entry.state->reason : std::string());
@@ -99,7 +99,7 @@ void federationPage(app::Services& services, http::Request& request, http::Respo
     row.set("has_folder", boolean(!entry.folder.empty()));
     row.set("problem", entry.problem);
     const auto* report = hostReport(services, entry.name);
-    std::string loaded = services.plugins == nullptr ? "plugins.loaded.no_host"
+    std::string loaded = services.plugins == nullptr           ? "plugins.loaded.no_host"
                          : report != nullptr && report->loaded ? "plugins.loaded.yes"
                                                                : "plugins.loaded.no";
     row.set("loaded", services.pages.text(request, loaded));
@@ -268,9 +268,7 @@ void settingsPage(app::Services& services, http::Request& request, http::Respons
     field.set("error", error == errorOf.end() ? std::string() : error->second);
     // What the field's aria-describedby names: its help, the secret note, its error.
     std::string describedBy;
-    auto describe = [&describedBy](const std::string& part) {
-      describedBy += (describedBy.empty() ? "" : " ") + part;
-    };
+    auto describe = [&describedBy](const std::string& part) { describedBy += (describedBy.empty() ? "" : " ") + part; };
     if (!help.empty()) {
       describe(id + "-help");
     }
@@ -371,8 +369,8 @@ void registerAssociation(http::Router& router, app::Services& services) {
     auto manifest = activeManifestOrNotFound(services, request.param("name"));
     plugins::PluginStore store(services.db);
     auto stored = store.settings(manifest.name, request.association->id);
-    settingsPage(services, request, response, manifest, currentValues(store, manifest, request.association->id),
-                 stored, {});
+    settingsPage(services, request, response, manifest, currentValues(store, manifest, request.association->id), stored,
+                 {});
   });
   router.post(base + "/{name}/settings", guard, [&services](http::Request& request, http::Response& response) {
     auto manifest = activeManifestOrNotFound(services, request.param("name"));

@@ -88,8 +88,7 @@ int remove(const CommandLine& line, const config::Settings& settings, storage::D
     }
     std::cout << "\n";
   } else {
-    std::cout << name << " is removed; its data is kept (ruche plugin remove " << name
-              << " --purge deletes it)\n";
+    std::cout << name << " is removed; its data is kept (ruche plugin remove " << name << " --purge deletes it)\n";
   }
   std::cout << plugins::restartAdvice() << std::endl;
   return 0;

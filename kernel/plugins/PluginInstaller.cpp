@@ -37,10 +37,10 @@ const std::string& restartCommand() {
 }
 
 const std::string& restartAdvice() {
-  static const std::string advice = "A running server loads a new or upgraded library when it restarts: " +
-                                    restartCommand() +
-                                    " (requests in flight finish first).\n"
-                                    "Enabling or disabling a plugin needs no restart.";
+  static const std::string advice =
+      "A running server loads a new or upgraded library when it restarts: " + restartCommand() +
+      " (requests in flight finish first).\n"
+      "Enabling or disabling a plugin needs no restart.";
   return advice;
 }
 

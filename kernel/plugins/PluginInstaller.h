@@ -24,9 +24,9 @@ Manifest checkPluginFolder(const std::string& folder);
 
 /// What installPlugin did.
 struct InstallResult {
-  Manifest manifest;              ///< as read from the installed folder
-  std::string folder;             ///< where the plugin now lives
-  std::optional<SemVer> replaced; ///< the version an upgrade replaced
+  Manifest manifest;               ///< as read from the installed folder
+  std::string folder;              ///< where the plugin now lives
+  std::optional<SemVer> replaced;  ///< the version an upgrade replaced
   int migrationsApplied = 0;
 };
 
@@ -41,15 +41,14 @@ InstallResult installPlugin(const config::Settings& settings, storage::Database&
 
 /// What removePlugin did.
 struct RemoveResult {
-  std::string folder;                     ///< the folder deleted; "" if it was already gone
+  std::string folder;  ///< the folder deleted; "" if it was already gone
   bool purged = false;
-  std::vector<std::string> droppedTables; ///< with `purge`
+  std::vector<std::string> droppedTables;  ///< with `purge`
 };
 
 /// Deletes the plugin's folder. Without `purge` its state becomes "removed"
 /// and its data stays (tables, settings, enablement); with `purge` all of it
 /// is deleted (PluginStore::purge). Throws PluginError for an unknown plugin.
-RemoveResult removePlugin(const config::Settings& settings, storage::Database& db, const std::string& name,
-                          bool purge);
+RemoveResult removePlugin(const config::Settings& settings, storage::Database& db, const std::string& name, bool purge);
 
 }  // namespace ruche::plugins
