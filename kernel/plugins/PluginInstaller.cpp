@@ -108,6 +108,15 @@ InstallResult installPlugin(const config::Settings& settings, storage::Database&
     removeQuietly(staging);
     throw PluginError(incoming.name, "copying to " + staging.string() + " failed: " + e.what());
   }
+  // Migrations first, from the staged copy: if one fails, nothing was replaced.
+  Manifest staged = incoming;
+  staged.folder = staging.string();
+  try {
+    result.migrationsApplied = storage::Migrator(db).migrate({pluginMigrations(staged, db.backend())});
+  } catch (const std::exception& e) {
+    removeQuietly(staging);
+    throw PluginError(incoming.name, std::string("a migration failed, nothing was installed: ") + e.what());
+  }
   fs::path old;
   if (fs::exists(target)) {
     old = hiddenSibling(target, "replaced");
@@ -120,8 +129,6 @@ InstallResult installPlugin(const config::Settings& settings, storage::Database&
 
   result.manifest = readManifest(target.string());
   result.folder = target.string();
-  storage::Migrator migrator(db);
-  result.migrationsApplied = migrator.migrate({pluginMigrations(result.manifest, db.backend())});
   PluginStore(db).noteSeen(result.manifest.name, result.manifest.version.toString());
   return result;
 }

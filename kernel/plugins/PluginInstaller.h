@@ -34,7 +34,8 @@ struct InstallResult {
 /// a plugin already installed unless `upgrade` and its version is not lower,
 /// copies it as `<first plugins dir>/<name>` (or over the installed folder
 /// on an upgrade) through a hidden temporary sibling renamed at the end, so
-/// a half-copied plugin never appears; applies its migrations and records it
+/// a half-copied plugin never appears; applies its migrations (from the
+/// copy, before anything is replaced: a failed one leaves all as it was) and records it
 /// (a removed plugin becomes active again). Throws PluginError.
 InstallResult installPlugin(const config::Settings& settings, storage::Database& db, const std::string& source,
                             bool upgrade);

@@ -165,6 +165,10 @@ scenario_plugin() {
   expect_refusal "a folder without its library" 'nolib\.so: missing' \
     "$ruche" plugin install "$work/src/nolib" --data "$data"
   expect_refusal "a path that is no folder" 'not a folder' "$ruche" plugin install "$work/nowhere" --data "$data"
+  cp -r "$probe" "$work/src/cli_probe"
+  echo 'CREATE TABLE cli_probe_notes (id INTEGER PRIMARY KEY) garbage;' >"$work/src/cli_probe/migrations/001_notes.sql"
+  expect_refusal "a plugin whose migration fails" 'a migration failed, nothing was installed' \
+    "$ruche" plugin install "$work/src/cli_probe" --data "$data"
   [[ -z "$(ls -A "$data/plugins" 2>/dev/null)" ]] || fail "a refused install left files: $(ls -A "$data/plugins")"
 
   # A good install: copied, migrated, recorded, and the restart advice printed.
