@@ -28,8 +28,8 @@ struct Services {
   auth::SessionStore& sessions;
   auth::ApiTokens& apiTokens;
   const auth::Guards& guards;
-  events::EventBus& events;                ///< publish(sql, …) inside the transaction of the change
-  plugins::PluginHost* plugins = nullptr;  ///< the loaded plugins; null where no host runs (CLI, some tests)
+  events::EventBus& events;  ///< publish(sql, …) inside the transaction of the change
+  plugins::PluginHost* plugins = nullptr;  ///< the loaded plugins (null only in tools that load none)
 };
 
 }  // namespace ruche::app

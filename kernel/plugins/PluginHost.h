@@ -11,6 +11,8 @@
 #include "kernel/events/EventBus.h"
 #include "kernel/http/Router.h"
 #include "kernel/jobs/JobScheduler.h"
+#include "kernel/mail/Mailer.h"
+#include "kernel/plugins/KernelContext.h"
 #include "kernel/plugins/Manifest.h"
 #include "kernel/plugins/PluginStore.h"
 #include "kernel/storage/Database.h"
@@ -65,8 +67,9 @@ std::vector<std::string> discoverPluginFolders(const std::vector<std::string>& d
 /// within the window, switch the plugin off federation-wide.
 class PluginHost {
  public:
+  /// Registers the kernel's subscriber that sends plugins' mail.
   PluginHost(const config::Settings& settings, storage::Database& db, events::EventBus& events,
-             jobs::JobScheduler& jobs, const themes::PageRenderer& pages);
+             jobs::JobScheduler& jobs, mail::Mailer& mailer, const themes::PageRenderer& pages);
   ~PluginHost();
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
@@ -103,13 +106,21 @@ class PluginHost {
   void recordFailure(const std::string& plugin, const std::string& kind, const std::string& message);
 
  private:
-  friend class LoadedPlugin;
+  void wireSubscribers(const std::shared_ptr<LoadedPlugin>& plugin);
+  void wireJobs(const std::shared_ptr<LoadedPlugin>& plugin);
+  /// Runs `work` for `plugin` in a transaction with a fresh context.
+  template <typename Work>
+  void inContext(const LoadedPlugin& plugin, long long associationId, const http::Request* request, long long now,
+                 Work&& work);
+  std::string markerPath() const;
   const config::Settings& settings_;
   storage::Database& db_;
   events::EventBus& events_;
   jobs::JobScheduler& jobs_;
+  mail::Mailer& mailer_;
   const themes::PageRenderer& pages_;
   PluginStore store_;
+  ContextServices contextServices_;
   std::vector<PluginReport> reports_;
   std::vector<std::shared_ptr<LoadedPlugin>> loaded_;
 };

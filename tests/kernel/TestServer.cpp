@@ -138,6 +138,9 @@ TestServer::TestServer(Backend backend, Options options) {
       {"log.level", "warning"},
   };
   overrides["themes.dir"] = RUCHE_TEST_THEMES;
+  for (const auto& [key, value] : options.settings) {
+    overrides[key] = value;
+  }
   config::Settings settings = config::loadSettings(std::nullopt, {}, overrides);
   mailServerDown_->store(options.mailServerDown);
   app_ = std::make_unique<app::App>(settings, std::make_unique<SwitchableMailer>(settings.smtp, mailServerDown_));

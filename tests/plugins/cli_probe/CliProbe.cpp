@@ -2,8 +2,6 @@
 // tests install. It declares nothing; only its manifest, ABI tag, factory
 // symbol and migration matter to those tests.
 #define BOOST_DLL_FORCE_ALIAS_INSTANTIATION
-// Context.h uses FieldError without including Errors.h (SDK headers on main, reported).
-#include "ruche/sdk/Errors.h"
 #include "ruche/sdk/Plugin.h"
 
 namespace {

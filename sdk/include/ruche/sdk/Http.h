@@ -46,7 +46,7 @@ class Request {
   virtual const std::string& requestId() const = 0;
   virtual const Visitor& visitor() const = 0;
   virtual const std::string& locale() const = 0;     ///< "fr" or "en"
-  virtual const std::string& csrfToken() const = 0;  ///< every POST form carries it as `csrf`
+  virtual const std::string& csrfToken() const = 0;  ///< every POST form carries it as the field `_csrf`
 };
 
 /// What a handler produces. Status 200 HTML by default.
