@@ -95,6 +95,7 @@ void registerAdminPages(http::Router& router, app::Services& services) {
   registerTemplatePages(router, services);
   registerTaxonomyPages(router, services);
   registerEventPages(router, services);
+  registerPluginPages(router, services);
 }
 
 void registerFederationAdminPages(http::Router& router, app::Services& services) {

@@ -25,4 +25,8 @@ void registerTaxonomyPages(http::Router& router, app::Services& services);
 /// /admin/events/dead: dead-lettered event deliveries and their replay (guard: federation admin).
 void registerEventPages(http::Router& router, app::Services& services);
 
+/// /admin/plugins… (guard: federation admin) and /a/<slug>/manage/plugins…
+/// (guard: association admin): plugin states, enablement and settings.
+void registerPluginPages(http::Router& router, app::Services& services);
+
 }  // namespace ruche::admin

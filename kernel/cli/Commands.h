@@ -24,6 +24,7 @@ int runUser(const CommandLine& line);
 int runOrg(const CommandLine& line);
 int runDoctor(const CommandLine& line);
 int runDemo(const CommandLine& line);
+int runPlugin(const CommandLine& line);
 
 /// Console logging with the request id in every line, at `level`.
 void setUpLogging(const std::string& level);

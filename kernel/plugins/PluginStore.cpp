@@ -269,7 +269,10 @@ std::vector<std::string> PluginStore::purge(const std::string& plugin) {
     for (const char* table : {"plugin_settings", "plugin_associations", "plugin_failures", "plugin_profile_values"}) {
       sql << std::string("DELETE FROM ") + table + " WHERE plugin = :p", soci::use(plugin);
     }
-    sql << "DELETE FROM schema_migrations WHERE module = :m", soci::use("plugin:" + plugin);
+    // A named string: SOCI runs the statement when the full expression ends,
+    // after a temporary bound here would already be destroyed.
+    const std::string module = "plugin:" + plugin;
+    sql << "DELETE FROM schema_migrations WHERE module = :m", soci::use(module);
     sql << "DELETE FROM plugin_states WHERE name = :p", soci::use(plugin);
   });
   return dropped;

@@ -3,6 +3,7 @@
 // violation fails the page's test and is printed with its rule, help and targets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startDemo, launchBrowser, signIn, runAxe, describeViolations, withLang, artifacts, t as text } from './support.mjs';
@@ -119,12 +120,32 @@ test("a coordinator's pages pass axe in French and English", async (t) => {
   }
 });
 
+/// A plugin folder with only a manifest (the pages read it, nothing loads
+/// it) with one setting of each type, switched on by `ruche plugin enable`.
+function addSettingsPlugin() {
+  const folder = path.join(server.data, 'plugins', 'axe_probe');
+  fs.mkdirSync(folder, { recursive: true });
+  const texts = (fr, en) => ({ fr, en });
+  const setting = (key, type, extra = {}) => ({ key, type, label: texts(`Réglage ${key}`, `Setting ${key}`),
+    help: texts(`Aide de ${key}`, `Help on ${key}`), ...extra });
+  fs.writeFileSync(path.join(folder, 'plugin.json'), JSON.stringify({
+    name: 'axe_probe', version: '1.0.0', sdk: '>=1.0 <2',
+    title: texts('Sonde axe', 'Axe probe'), description: texts('Pour axe.', 'For axe.'),
+    settings: [setting('headline', 'text'), setting('notes', 'textarea'), setting('count', 'integer', { min: 1, max: 9 }),
+      setting('public', 'boolean'), setting('tone', 'choice', { choices: ['calm', 'lively'] }),
+      setting('api_key', 'secret'), setting('site', 'url'), setting('contact', 'email', { required: true })],
+  }));
+  execFileSync(process.env.RUCHE_BINARY, ['plugin', 'enable', 'axe_probe', '--data', server.data]);
+}
+
 test('the admin pages pass axe in French and English', async (t) => {
+  addSettingsPlugin();
   const { context, page } = await axePage('admin');
   try {
     await checkPages(t, page, ['/admin', '/admin/federation', '/admin/associations', '/admin/associations/new',
       '/admin/templates', '/admin/templates/new', '/admin/skills', '/admin/causes', '/admin/events/dead',
-      `/a/${slug}/manage/settings`, `/a/${slug}/manage/members`, `/a/${slug}/manage/webhooks`]);
+      `/a/${slug}/manage/settings`, `/a/${slug}/manage/members`, `/a/${slug}/manage/webhooks`, '/admin/plugins',
+      `/a/${slug}/manage/plugins`, `/a/${slug}/manage/plugins/axe_probe/settings`]);
   } finally {
     await context.close();
   }

@@ -48,7 +48,7 @@ export function t(key, lang = 'fr') {
 }
 
 /// Starts `ruche demo` on a free loopback port in a fresh data folder and waits
-/// for the line that gives its URL. Resolves to { url, password, stderr(), stop() }.
+/// for the line that gives its URL. Resolves to { url, password, data, stderr(), stop() }.
 export async function startDemo() {
   const binary = process.env.RUCHE_BINARY;
   if (!binary) {
@@ -87,6 +87,7 @@ export async function startDemo() {
 
   return {
     ...ready,
+    data,
     stderr: () => stderr,
     /// SIGTERM, then waits for a clean exit and removes the data folder.
     async stop() {

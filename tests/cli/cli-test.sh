@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Drives the real `ruche` binary: cli-test.sh SCENARIO PATH/TO/ruche
-# Scenarios: demo, doctor, user, config. Exits non-zero with a message on the
+# Drives the real `ruche` binary: cli-test.sh SCENARIO PATH/TO/ruche [ARG]
+# Scenarios: demo, doctor, user, config, plugin (ARG: the probe plugin's built folder). Exits non-zero with a message on the
 # first failed check.
 set -u
 scenario="$1"
@@ -132,11 +132,104 @@ scenario_config() {
   grep -q '^FAIL config.*nonsense.key' "$work/doctor.txt" || fail "doctor does not name the bad key"
 }
 
+# expect_refusal DESCRIPTION PATTERN COMMAND...: the command exits 1 and its
+# standard error matches PATTERN (grep -E).
+expect_refusal() {
+  local what="$1" pattern="$2"
+  shift 2
+  "$@" >"$work/out.txt" 2>"$work/err.txt"
+  local status=$?
+  [[ $status -eq 1 ]] || fail "$what: exited $status (expected 1): $(cat "$work/out.txt" "$work/err.txt")"
+  grep -Eq "$pattern" "$work/err.txt" || fail "$what: the message does not match $pattern: $(cat "$work/err.txt")"
+}
+
+plugin_list() {
+  "$ruche" plugin list --data "$work/data" >"$work/list.txt" 2>&1 || fail "plugin list exited non-zero"
+  cat "$work/list.txt"
+}
+
+scenario_plugin() {
+  local probe="$1" data="$work/data"
+  [[ -f "$probe/cli_probe.so" && -f "$probe/plugin.json" ]] || fail "no built probe plugin in $probe"
+  check "org create" "$ruche" org create --data "$data" --slug jardins --name "Les Jardins"
+  plugin_list
+  grep -q '^0 plugins' "$work/list.txt" || fail "a fresh folder lists plugins"
+
+  # Refused installs: a corrupt manifest names the file and the field; a folder without its library.
+  mkdir -p "$work/src/broken" "$work/src/nolib"
+  printf '{"name": "broken", "version": "one", "sdk": ">=1", "title": {"fr": "a", "en": "b"},
+           "description": {"fr": "a", "en": "b"}}' >"$work/src/broken/plugin.json"
+  expect_refusal "a manifest with a bad version" 'broken/plugin\.json: field "version"' \
+    "$ruche" plugin install "$work/src/broken" --data "$data"
+  sed 's/cli_probe/nolib/' "$probe/plugin.json" >"$work/src/nolib/plugin.json"
+  expect_refusal "a folder without its library" 'nolib\.so: missing' \
+    "$ruche" plugin install "$work/src/nolib" --data "$data"
+  expect_refusal "a path that is no folder" 'not a folder' "$ruche" plugin install "$work/nowhere" --data "$data"
+  cp -r "$probe" "$work/src/cli_probe"
+  echo 'CREATE TABLE cli_probe_notes (id INTEGER PRIMARY KEY) garbage;' >"$work/src/cli_probe/migrations/001_notes.sql"
+  expect_refusal "a plugin whose migration fails" 'a migration failed, nothing was installed' \
+    "$ruche" plugin install "$work/src/cli_probe" --data "$data"
+  [[ -z "$(ls -A "$data/plugins" 2>/dev/null)" ]] || fail "a refused install left files: $(ls -A "$data/plugins")"
+
+  # A good install: copied, migrated, recorded, and the restart advice printed.
+  "$ruche" plugin install "$probe" --data "$data" >"$work/install.txt" 2>&1 || fail "install: $(cat "$work/install.txt")"
+  cat "$work/install.txt"
+  grep -q 'installed cli_probe 1.0.0' "$work/install.txt" || fail "install did not say what it installed"
+  grep -q 'applied 1 migration of plugin:cli_probe' "$work/install.txt" || fail "install applied no migration"
+  grep -q 'systemctl restart ruche' "$work/install.txt" || fail "install did not say how to load the library"
+  [[ -f "$data/plugins/cli_probe/cli_probe.so" ]] || fail "the library was not copied"
+  [[ -z "$(find "$data/plugins" -maxdepth 1 -name '.*' -print -quit)" ]] || fail "a temporary folder was left"
+  expect_refusal "a second install" 'already installed.*--upgrade' "$ruche" plugin install "$probe" --data "$data"
+  "$ruche" plugin install "$probe" --upgrade --data "$data" >"$work/upgrade.txt" 2>&1 \
+    || fail "install --upgrade with the same version: $(cat "$work/upgrade.txt")"
+  grep -q 'upgraded cli_probe from 1.0.0 to 1.0.0' "$work/upgrade.txt" || fail "the upgrade was not reported"
+  plugin_list
+  grep -Eq '^cli_probe +1\.0\.0 +0 +active — ok$' "$work/list.txt" || fail "list does not show the probe active and ok"
+
+  # Per association, then federation-wide.
+  check "enable in jardins" "$ruche" plugin enable cli_probe --org jardins --data "$data"
+  expect_refusal "an unknown association" 'no association named nowhere' \
+    "$ruche" plugin enable cli_probe --org nowhere --data "$data"
+  expect_refusal "enabling an unknown plugin" 'plugin "ghost": not installed' \
+    "$ruche" plugin enable ghost --data "$data"
+  expect_refusal "an unknown plugin in an association" 'plugin "ghost": not installed' \
+    "$ruche" plugin disable ghost --org jardins --data "$data"
+  check "disable for the federation" "$ruche" plugin disable cli_probe --data "$data"
+  plugin_list
+  grep -Eq '^cli_probe +1\.0\.0 +1 +disabled \(switched off by a federation admin\) — ok$' "$work/list.txt" \
+    || fail "list does not show the probe disabled and enabled in one association"
+  check "enable for the federation" "$ruche" plugin enable cli_probe --data "$data"
+  plugin_list
+  grep -Eq '^cli_probe .* active — ok$' "$work/list.txt" || fail "enable did not make the probe active again"
+
+  # A corrupt folder dropped by hand is listed with its problem.
+  mkdir -p "$data/plugins/junk"
+  echo '{' >"$data/plugins/junk/plugin.json"
+  plugin_list
+  grep -Eq '^junk .*junk/plugin\.json: not a JSON object' "$work/list.txt" || fail "list does not show junk's problem"
+
+  # Remove keeps the data; purge drops it.
+  check "remove" "$ruche" plugin remove cli_probe --data "$data"
+  [[ ! -e "$data/plugins/cli_probe" ]] || fail "remove left the folder"
+  plugin_list
+  grep -Eq '^cli_probe +1\.0\.0 +1 +removed' "$work/list.txt" || fail "list does not show the removed plugin"
+  "$ruche" plugin remove cli_probe --purge --data "$data" >"$work/purge.txt" 2>&1 || fail "purge: $(cat "$work/purge.txt")"
+  grep -q 'tables dropped: cli_probe_notes' "$work/purge.txt" || fail "purge did not name the dropped table"
+  plugin_list
+  grep -q '^cli_probe' "$work/list.txt" && fail "a purged plugin is still listed"
+  expect_refusal "removing an unknown plugin" 'plugin "ghost": not installed' \
+    "$ruche" plugin remove ghost --data "$data"
+  "$ruche" plugin remove --data "$data" >/dev/null 2>&1
+  [[ $? -eq 2 ]] || fail "remove without a name is not a usage error"
+  return 0
+}
+
 case "$scenario" in
   demo) scenario_demo ;;
   doctor) scenario_doctor ;;
   user) scenario_user ;;
   config) scenario_config ;;
+  plugin) scenario_plugin "${3:-}" ;;
   *) fail "unknown scenario $scenario" ;;
 esac
 echo "cli $scenario: ok"
