@@ -2,6 +2,18 @@
 
 namespace ruche::cli {
 
+/// The help of `ruche plugin new`, for whichever command reaches it.
+const char* const kPluginNewHelp =
+    "Usage: ruche plugin new NAME [--dir DIR]\n\n"
+    "Creates DIR/NAME/ (DIR defaults to the current folder): a plugin's CMake project,\n"
+    "plugin.json with one setting, a page and a JSON route, a template, French and\n"
+    "English messages, a migration and a doctest test. NAME is 2 to 31 characters among\n"
+    "a-z, 0-9 and _, starting with a letter; an existing folder is never touched.\n"
+    "Build it against the installed SDK with\n"
+    "  cmake -S DIR/NAME -B DIR/NAME/build -DCMAKE_PREFIX_PATH=<SDK prefix>\n"
+    "  cmake --build DIR/NAME/build\n"
+    "and install DIR/NAME/build/NAME/ with `ruche plugin install`.\n";
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"serve", "run the web server",
@@ -50,6 +62,8 @@ const std::vector<Command>& commands() {
        "DIR/demo-admin.txt. Then serves like `ruche serve` until SIGTERM or SIGINT.\n"
        "Running it again on the same folder reuses the data and prints the same login.\n",
        runDemo},
+      // Temporary, until `ruche plugin` dispatches its `new` action to runPluginNew.
+      {"plugin-new", "create a new plugin folder (ruche plugin new)", kPluginNewHelp, runPluginNew},
   };
   return table;
 }
