@@ -172,6 +172,31 @@ status="$(get /api/v1/associations/jardins/hello/greetings "$work/greetings.json
 check "hello's JSON route answers 200 {\"count\":0} (got $status)" \
   bash -c "[[ $status == 200 ]] && [[ \$(cat '$work/greetings.json') == '{\"count\":0}' ]]"
 
+# The generated form, signed in: post/redirect/get, then a 422 with the
+# field's error in French.
+"$ruche" user create --data "$data" --email ana@example.org --name "Ana" --password "correct horse battery" \
+  >/dev/null || fatal "ruche user create"
+jar="$work/cookies.txt"
+csrf_of() { grep -o 'name="_csrf" value="[^"]*"' "$1" | head -1 | sed 's/.*value="//; s/"$//'; }
+curl -s -c "$jar" -b "$jar" -o "$work/login.html" "$url/login"
+status="$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$(csrf_of "$work/login.html")" \
+  --data-urlencode email=ana@example.org --data-urlencode "password=correct horse battery" "$url/login")"
+check "signing in answers 303 (got $status)" test "$status" == 303
+curl -s -c "$jar" -b "$jar" -o "$work/signed.html" "$url/a/jardins/greeter"
+check "signed in, greeter's page shows its form" grep -q 'action="/a/jardins/greeter/items"' "$work/signed.html"
+token="$(csrf_of "$work/signed.html")"
+location="$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode "_csrf=$token" \
+  --data-urlencode "label=  Semis   de printemps " "$url/a/jardins/greeter/items")"
+check "posting a label answers 303 back to the page (got $location)" \
+  test "$location" == "303 $url/a/jardins/greeter?added=1"
+check "the JSON route lists the cleaned label" \
+  test "$(curl -s "$url/api/v1/associations/jardins/greeter/items")" == '{"count":1,"items":[{"id":1,"label":"Semis de printemps"}]}'
+status="$(curl -s -c "$jar" -b "$jar" -o "$work/invalid.html" -w '%{http_code}' --data-urlencode "_csrf=$token" \
+  --data-urlencode "label=   " "$url/a/jardins/greeter/items")"
+check "a blank label answers 422 (got $status)" test "$status" == 422
+check "…with the French message next to the field" \
+  bash -c "grep -q 'Ce champ est obligatoire.' '$work/invalid.html' && grep -q 'aria-invalid=\"true\"' '$work/invalid.html'"
+
 for path in /a/voisins/greeter /a/voisins/hello /api/v1/associations/voisins/greeter/items; do
   status="$(get "$path" "$work/voisins.txt")"
   check "where the plugins are off, GET $path is 404 (got $status)" test "$status" == 404
