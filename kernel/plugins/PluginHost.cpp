@@ -500,6 +500,7 @@ std::map<std::string, std::string> PluginHost::exportPersonalData(long long acco
 }
 
 void PluginHost::erasePersonalData(long long accountId, const std::string& email) {
+  store_.clearProfileValues(accountId);
   for (const auto& plugin : loaded_) {
     for (const auto& handler : plugin->personalDataHandlers()) {
       // Joins the caller's transaction: the account and the plugins' data go together.

@@ -8,6 +8,7 @@
 
 #include "kernel/auth/Roles.h"
 #include "kernel/config/Settings.h"
+#include "kernel/domain/PersonalData.h"
 #include "kernel/events/EventBus.h"
 #include "kernel/http/Router.h"
 #include "kernel/jobs/JobScheduler.h"
@@ -65,12 +66,12 @@ std::vector<std::string> discoverPluginFolders(const std::vector<std::string>& d
 /// in a transaction, and turns an exception into a 500 (or the plugin's
 /// HttpError); failures are recorded and, past `plugins.failure_limit`
 /// within the window, switch the plugin off federation-wide.
-class PluginHost {
+class PluginHost : public domain::PersonalDataParts {
  public:
   /// Registers the kernel's subscriber that sends plugins' mail.
   PluginHost(const config::Settings& settings, storage::Database& db, events::EventBus& events,
              jobs::JobScheduler& jobs, mail::Mailer& mailer, const themes::PageRenderer& pages);
-  ~PluginHost();
+  ~PluginHost() override;
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
 
@@ -97,10 +98,10 @@ class PluginHost {
 
   /// The plugins' parts of a person's data export, by plugin name (JSON text
   /// of an object each).
-  std::map<std::string, std::string> exportPersonalData(long long accountId, const std::string& email);
+  std::map<std::string, std::string> exportPersonalData(long long accountId, const std::string& email) override;
   /// Lets every plugin erase what it holds on the person, inside the
   /// caller's transaction (the kernel's account deletion).
-  void erasePersonalData(long long accountId, const std::string& email);
+  void erasePersonalData(long long accountId, const std::string& email) override;
 
   /// Counts a failure; switches the plugin off when it has failed too often.
   void recordFailure(const std::string& plugin, const std::string& kind, const std::string& message);

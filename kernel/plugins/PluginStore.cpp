@@ -239,6 +239,12 @@ void PluginStore::setProfileValue(long long accountId, const std::string& plugin
   });
 }
 
+void PluginStore::clearProfileValues(long long accountId) {
+  db_.transaction([&](soci::session& sql) {
+    sql << "DELETE FROM plugin_profile_values WHERE account_id = :a", soci::use(accountId);
+  });
+}
+
 std::vector<std::string> PluginStore::purge(const std::string& plugin) {
   std::vector<std::string> dropped;
   db_.transaction([&](soci::session& sql) {

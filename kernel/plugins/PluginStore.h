@@ -72,6 +72,9 @@ class PluginStore {
   void setProfileValue(long long accountId, const std::string& plugin, const std::string& key,
                        const std::string& value);
 
+  /// Forgets every plugin profile value of a person (account deletion).
+  void clearProfileValues(long long accountId);
+
   /// Deletes everything Ruche holds for the plugin: its tables (those named
   /// "<plugin>_…"), its migration records, settings, enablement, failures and
   /// profile values, and its state row. Returns the tables dropped.

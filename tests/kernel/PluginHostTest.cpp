@@ -246,12 +246,19 @@ TEST_CASE("plugins add their part to a person's data export and erase it with th
   REQUIRE(http.postFormWithCsrf("/a/ruche-gdpr/probe/items", "/a/ruche-gdpr/probe", {{"label", "mine"}}).status == 303);
   host.store().setProfileValue(account, "probe", "nickname", "Clé");
 
+  // The person's download holds the plugin's part, under "plugins".
+  auto download = http.get("/me/data");
+  REQUIRE(download.status == 200);
+  CHECK(download.body.find("\"plugins\"") != std::string::npos);
   auto parts = host.exportPersonalData(account, "cleo@ruche.test");
   REQUIRE(parts.count("probe") == 1);
   CHECK(parts["probe"] == R"({"items":["mine"],"profile":{"nickname":"Clé"}})");
 
-  server.services().db.transaction([&](soci::session&) { host.erasePersonalData(account, "cleo@ruche.test"); });
+  // Deleting the account erases the plugin's data in the same transaction.
+  auto deleted = http.postFormWithCsrf("/me/delete", "/me/delete", {{"confirm", "cleo@ruche.test"}});
+  CHECK(deleted.status == 303);
   CHECK(countRows(server, "SELECT COUNT(*) FROM probe_items") == 0);
+  CHECK(countRows(server, "SELECT COUNT(*) FROM plugin_profile_values") == 0);
 }
 
 TEST_CASE("a plugin's own migrations run once and are recorded under its module") {
