@@ -3,6 +3,18 @@
 
 namespace ruche::cli {
 
+/// The help of `ruche plugin new`, for whichever command reaches it.
+const char* const kPluginNewHelp =
+    "Usage: ruche plugin new NAME [--dir DIR]\n\n"
+    "Creates DIR/NAME/ (DIR defaults to the current folder): a plugin's CMake project,\n"
+    "plugin.json with one setting, a page and a JSON route, a template, French and\n"
+    "English messages, a migration and a doctest test. NAME is 2 to 31 characters among\n"
+    "a-z, 0-9 and _, starting with a letter; an existing folder is never touched.\n"
+    "Build it against the installed SDK with\n"
+    "  cmake -S DIR/NAME -B DIR/NAME/build -DCMAKE_PREFIX_PATH=<SDK prefix>\n"
+    "  cmake --build DIR/NAME/build\n"
+    "and install DIR/NAME/build/NAME/ with `ruche plugin install`.\n";
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"serve", "run the web server",
@@ -37,8 +49,9 @@ const std::vector<Command>& commands() {
        "  list     every association and its number of members\n"
        "  grant    give (or change) an account's role in the association\n",
        runOrg},
-      {"plugin", "install, list, remove, enable and disable plugins",
-       std::string("Usage: ruche plugin list\n"
+      {"plugin", "create, install, list, remove, enable and disable plugins",
+       std::string(kPluginNewHelp) + "\n" +
+           std::string("Usage: ruche plugin list\n"
                    "       ruche plugin install PATH [--upgrade]\n"
                    "       ruche plugin remove NAME [--purge]\n"
                    "       ruche plugin enable NAME [--org SLUG]\n"

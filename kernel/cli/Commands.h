@@ -25,6 +25,10 @@ int runOrg(const CommandLine& line);
 int runDoctor(const CommandLine& line);
 int runDemo(const CommandLine& line);
 int runPlugin(const CommandLine& line);
+/// `ruche plugin new NAME [--dir DIR]`: writes a new plugin's folder. Takes
+/// the args of `ruche plugin new NAME` ("new", NAME) or of a command of its
+/// own (NAME).
+int runPluginNew(const CommandLine& line);
 
 /// Console logging with the request id in every line, at `level`.
 void setUpLogging(const std::string& level);

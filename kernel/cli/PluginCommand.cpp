@@ -123,9 +123,12 @@ int enable(const CommandLine& line, const config::Settings& settings, storage::D
 
 int runPlugin(const CommandLine& line) {
   if (line.args.empty()) {
-    throw UsageError("say what to do: list, install, remove, enable or disable");
+    throw UsageError("say what to do: new, list, install, remove, enable or disable");
   }
   const std::string& action = line.args[0];
+  if (action == "new") {
+    return runPluginNew(line);  // needs no configuration nor database
+  }
   if (action != "list" && action != "install" && action != "remove" && action != "enable" && action != "disable") {
     throw UsageError("unknown action \"" + action + "\"");
   }

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   CommandLine line;
   try {
     line = parseCommandLine(
-        argc, argv, {"config", "data", "listen", "email", "name", "password", "role", "slug", "org", "description"});
+        argc, argv,
+        {"config", "data", "listen", "email", "name", "password", "role", "slug", "org", "description", "dir"});
   } catch (const UsageError& e) {
     std::cerr << "ruche: " << e.what() << "\n";
     return 2;
