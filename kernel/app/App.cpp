@@ -35,7 +35,7 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   }
   events_ = std::make_unique<events::EventBus>(*db_);
   events_->subscribe("webhooks", "*", webhooks::webhookSubscriber(*db_));
-  webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_);
+  webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_, webhooks::senderOptions(settings_));
   jobs_ = std::make_unique<jobs::JobScheduler>(*db_);
   kernelJobs_ = std::make_unique<jobs::KernelJobs>(*db_, *events_);
   kernelJobs_->registerOn(*jobs_);

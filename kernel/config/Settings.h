@@ -30,6 +30,28 @@ struct HttpSettings {
   std::vector<std::string> trustedProxies = {"127.0.0.1", "::1"};
 };
 
+/// The event bus: retries, polling and the dispatcher threads (BusOptions).
+struct EventSettings {
+  int maxAttempts = 6;        ///< then the delivery is a dead letter
+  int firstRetryMs = 1000;    ///< doubled after each failed attempt
+  int pollIntervalMs = 200;   ///< an idle dispatcher looks for work this often
+  int batchSize = 50;         ///< deliveries claimed at once
+  int dispatcherThreads = 1;  ///< per process
+  int retentionDays = 30;     ///< delivered events are purged after this
+};
+
+/// Outgoing webhooks.
+struct WebhookSettings {
+  /// Send to loopback, private, link-local… addresses too (off: refused at
+  /// registration and at each connection).
+  bool allowPrivate = false;
+};
+
+/// Records kept about mail.
+struct MailSettings {
+  int retentionDays = 30;  ///< the sent-mail log (mail_sent) is purged after this
+};
+
 /// Everything read from the config file, environment and command line.
 struct Settings {
   std::string dataDir = "./ruche-data";
@@ -40,6 +62,9 @@ struct Settings {
   int databasePool = 8;
   HttpSettings http;
   SmtpSettings smtp;
+  EventSettings events;
+  WebhookSettings webhooks;
+  MailSettings mail;
 
   bool secureCookies() const { return baseUrl.rfind("https://", 0) == 0; }
 };

@@ -38,6 +38,8 @@ class TestServer {
  public:
   struct Options {
     bool mailServerDown = false;  ///< point smtp.port at a closed port
+    /// webhooks.allow_private: on, as the tests' receivers listen on 127.0.0.1.
+    bool allowPrivateWebhooks = true;
   };
   explicit TestServer(Backend backend) : TestServer(backend, Options{}) {}
   TestServer(Backend backend, Options options);
