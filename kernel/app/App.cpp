@@ -37,7 +37,8 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   events_->subscribe("webhooks", "*", webhooks::webhookSubscriber(*db_));
   webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_, webhooks::senderOptions(settings_));
   jobs_ = std::make_unique<jobs::JobScheduler>(*db_);
-  kernelJobs_ = std::make_unique<jobs::KernelJobs>(*db_, *events_);
+  kernelJobs_ = std::make_unique<jobs::KernelJobs>(
+      *db_, *events_, jobs::RetentionPeriods{settings_.events.retentionDays, settings_.mail.retentionDays});
   kernelJobs_->registerOn(*jobs_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
