@@ -105,7 +105,7 @@ void registerProfileApi(http::Router& router, app::Services& services) {
              });
 
   router.get("/api/v1/me/data", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
-    auto document = domain::PersonalData(services.db).exportJson(request.visitor.accountId);
+    auto document = domain::PersonalData(services.db, services.personalDataParts).exportJson(request.visitor.accountId);
     response.headers["Content-Disposition"] = "attachment; filename=\"ruche-my-data.json\"";
     writeJson(response, document);
   });

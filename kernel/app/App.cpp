@@ -13,6 +13,7 @@
 #include "kernel/domain/Missions.h"
 #include "kernel/http/SecurityHeaders.h"
 #include "kernel/mail/MailSchema.h"
+#include "kernel/plugins/PluginHost.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/LocaleMiddleware.h"
 #include "kernel/webhooks/WebhookSubscriber.h"
@@ -22,7 +23,8 @@ namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
   return {domain::kernelMigrations(),          events::EventBus::migrations(),   webhooks::Webhooks::migrations(),
-          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(), mail::mailMigrations()};
+          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(), mail::mailMigrations(),
+          plugins::PluginStore::migrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
@@ -51,9 +53,15 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   events_->subscribe("mail.account", "account.mail",
                      [accounts = accounts_.get()](const events::Delivery& d) { accounts->deliverMail(d); });
   guards_ = std::make_unique<auth::Guards>(*db_);
+  // Plugins after the kernel's subscribers and jobs, before the bus and the
+  // scheduler start; their routes after the kernel's.
+  plugins_ = std::make_unique<plugins::PluginHost>(settings_, *db_, *events_, *jobs_, *mailer_, *pages_);
+  plugins_->loadAll();
   services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
-                                                  *sessions_, *apiTokens_, *guards_, *events_});
+                                                  *sessions_, *apiTokens_, *guards_, *events_, plugins_.get(),
+                                                  plugins_.get()});
   registerRoutes();
+  plugins_->registerRoutes(router_, *guards_);
 
   bool https = settings_.secureCookies();
   pipeline_ = std::make_unique<http::Pipeline>(router_);

@@ -37,6 +37,7 @@ class App {
   jobs::JobScheduler& jobs() { return *jobs_; }
   const http::Router& router() const { return router_; }
   const http::Pipeline& pipeline() const { return *pipeline_; }
+  plugins::PluginHost& plugins() { return *plugins_; }
 
   /// Every module's migrations, kernel first, then the event bus's.
   static std::vector<storage::ModuleMigrations> allMigrations();
@@ -58,6 +59,7 @@ class App {
   std::unique_ptr<auth::ApiTokens> apiTokens_;
   std::unique_ptr<auth::Accounts> accounts_;
   std::unique_ptr<auth::Guards> guards_;
+  std::unique_ptr<plugins::PluginHost> plugins_;
   std::unique_ptr<Services> services_;
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;

@@ -5,11 +5,16 @@
 #include "kernel/auth/Roles.h"
 #include "kernel/auth/SessionStore.h"
 #include "kernel/config/Settings.h"
+#include "kernel/domain/PersonalData.h"
 #include "kernel/events/EventBus.h"
 #include "kernel/mail/Mailer.h"
 #include "kernel/storage/Database.h"
 #include "kernel/themes/PageRenderer.h"
 #include "kernel/themes/Templates.h"
+
+namespace ruche::plugins {
+class PluginHost;
+}
 
 namespace ruche::app {
 
@@ -25,6 +30,8 @@ struct Services {
   auth::ApiTokens& apiTokens;
   const auth::Guards& guards;
   events::EventBus& events;  ///< publish(sql, …) inside the transaction of the change
+  plugins::PluginHost* plugins = nullptr;  ///< the loaded plugins (null only in tools that load none)
+  domain::PersonalDataParts* personalDataParts = nullptr;  ///< the plugins' parts of a person's data
 };
 
 }  // namespace ruche::app

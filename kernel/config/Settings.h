@@ -52,6 +52,15 @@ struct MailSettings {
   int retentionDays = 30;  ///< the sent-mail log (mail_sent) is purged after this
 };
 
+/// Where plugins live and when a failing one is switched off.
+struct PluginSettings {
+  /// Folders searched for plugin folders; the first is where
+  /// `ruche plugin install` copies to. Empty: DATA/plugins.
+  std::vector<std::string> dirs;
+  int failureLimit = 5;  ///< failures within the window that switch a plugin off
+  long long failureWindowSeconds = 600;
+};
+
 /// Everything read from the config file, environment and command line.
 struct Settings {
   std::string dataDir = "./ruche-data";
@@ -65,6 +74,7 @@ struct Settings {
   EventSettings events;
   WebhookSettings webhooks;
   MailSettings mail;
+  PluginSettings plugins;
 
   bool secureCookies() const { return baseUrl.rfind("https://", 0) == 0; }
 };

@@ -152,6 +152,25 @@ const std::vector<KeyDef>& keyDefs() {
          requireNonEmpty(k, v);
          s.themesDir = v;
        }},
+      {{"plugins.dirs", "",
+        "folders holding plugin folders, separated by spaces (default DATA/plugins); installs go to the first"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         requireNonEmpty(k, v);
+         s.plugins.dirs.clear();
+         std::istringstream words(v);
+         std::string folder;
+         while (words >> folder) {
+           s.plugins.dirs.push_back(folder);
+         }
+       }},
+      {{"plugins.failure_limit", "", "failures within plugins.failure_window that switch a plugin off (default 5)"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.plugins.failureLimit = parseInt(k, v, 1, 100000);
+       }},
+      {{"plugins.failure_window", "", "seconds over which a plugin's failures are counted (default 600)"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.plugins.failureWindowSeconds = parseInt(k, v, 1, 86400 * 30);
+       }},
       {{"log.level", "", "fatal, critical, error, warning, notice, information, debug or trace"},
        [](Settings& s, const std::string& k, const std::string& v) {
          static const std::vector<std::string> levels = {"fatal",  "critical",    "error", "warning",
@@ -286,6 +305,9 @@ Settings loadSettings(const std::optional<std::string>& configFile,
   }
   if (settings.themesDir.empty()) {
     settings.themesDir = RUCHE_DEFAULT_THEMES_DIR;
+  }
+  if (settings.plugins.dirs.empty()) {
+    settings.plugins.dirs.push_back(settings.dataDir + "/plugins");
   }
   return settings;
 }

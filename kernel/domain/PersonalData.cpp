@@ -3,6 +3,7 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Timestamp.h>
 
 #include <sstream>
@@ -371,6 +372,17 @@ Object::Ptr PersonalData::exportJson(long long accountId) {
   doc->set("api_tokens", tokensJson(sql, accountId));
   doc->set("sessions", sessionsJson(sql, accountId));
   doc->set("actions_for_associations", actionsJson(sql, accountId));
+  if (parts_ != nullptr) {
+    Object::Ptr plugins = newObject();
+    Object::Ptr account = doc->getObject("account");
+    std::string email = account && account->has("email") && !account->get("email").isEmpty()
+                            ? account->getValue<std::string>("email")
+                            : "";
+    for (const auto& [module, json] : parts_->exportPersonalData(accountId, email)) {
+      plugins->set(module, Poco::JSON::Parser().parse(json));
+    }
+    doc->set("plugins", plugins);
+  }
   return doc;
 }
 
@@ -389,6 +401,9 @@ void PersonalData::deleteAccount(long long accountId) {
     std::string email;
     soci::indicator emailInd = soci::i_null;
     sql << "SELECT email FROM accounts WHERE id = :a", soci::use(accountId), soci::into(email, emailInd);
+    if (parts_ != nullptr) {
+      parts_->erasePersonalData(accountId, emailInd == soci::i_ok ? email : "");
+    }
     if (emailInd == soci::i_ok) {
       std::string throttleKey = "account:" + email;
       sql << "DELETE FROM login_attempts WHERE throttle_key = :k", soci::use(throttleKey);

@@ -2,11 +2,23 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <map>
 #include <string>
 
 #include "kernel/storage/Database.h"
 
 namespace ruche::domain {
+
+/// What modules outside the domain (plugins) hold about a person: their
+/// parts of the export and their erasure.
+class PersonalDataParts {
+ public:
+  virtual ~PersonalDataParts() = default;
+  /// JSON text of an object per module name.
+  virtual std::map<std::string, std::string> exportPersonalData(long long accountId, const std::string& email) = 0;
+  /// Runs inside the account deletion's transaction.
+  virtual void erasePersonalData(long long accountId, const std::string& email) = 0;
+};
 
 /// The person's rights over their data (GDPR articles 15, 17 and 20): a copy
 /// of everything Ruche holds about them, and erasure of their account.
@@ -15,7 +27,8 @@ class PersonalData {
   /// What a deleted account's display name becomes: neutral in every language.
   static constexpr const char* kDeletedName = "—";
 
-  explicit PersonalData(storage::Database& db) : db_(db) {}
+  /// `parts`: the plugins' parts, exported under "plugins" and erased with the account.
+  explicit PersonalData(storage::Database& db, PersonalDataParts* parts = nullptr) : db_(db), parts_(parts) {}
 
   /// Account, profile, memberships, applications with their history, hours,
   /// feedback given and received, API tokens (names only, never secrets).
@@ -36,6 +49,7 @@ class PersonalData {
 
  private:
   storage::Database& db_;
+  PersonalDataParts* parts_;
 };
 
 }  // namespace ruche::domain

@@ -3,14 +3,23 @@
 #include <Poco/URI.h>
 
 namespace ruche::themes {
+namespace {
 
-void PageRenderer::page(const http::Request& request, http::Response& response, const std::string& templateName,
-                        Data data, const std::string& titleKey, int status) const {
-  const Catalog& catalog = templates_.catalog();
+/// What templates know of the visitor.
+Data visitorData(const http::Request& request) {
   Data visitor{Data::type::object};
   visitor.set("signed_in", request.visitor.signedIn() ? Data::type::bool_true : Data::type::bool_false);
   visitor.set("display_name", request.visitor.displayName);
   visitor.set("federation_admin", request.visitor.federationAdmin ? Data::type::bool_true : Data::type::bool_false);
+  return visitor;
+}
+
+}  // namespace
+
+void PageRenderer::page(const http::Request& request, http::Response& response, const std::string& templateName,
+                        Data data, const std::string& titleKey, int status) const {
+  const Catalog& catalog = templates_.catalog();
+  Data visitor = visitorData(request);
   data.set("visitor", visitor);
   data.set("csrf", request.csrfToken);
   data.set("lang", request.locale);
@@ -23,15 +32,22 @@ void PageRenderer::page(const http::Request& request, http::Response& response, 
     data.set("title", title);
   }
   std::string content = templates_.render(templateName, data, request.locale);
+  response.html(wrap(request, content, data.get("title")->string_value()), status);
+}
+
+std::string PageRenderer::wrap(const http::Request& request, const std::string& content,
+                               const std::string& title) const {
+  Data visitor = visitorData(request);
+  std::string path = request.path.rfind("//", 0) == 0 ? "/" : request.path;
   Data layout{Data::type::object};
   layout.set("content", content);
-  layout.set("title", *data.get("title"));
+  layout.set("title", title);
   layout.set("visitor", visitor);
   layout.set("csrf", request.csrfToken);
   layout.set("lang", request.locale);
   layout.set(request.locale == "fr" ? "lang_fr" : "lang_en", Data::type::bool_true);
   layout.set("path", path);
-  response.html(templates_.render("layout", layout, request.locale), status);
+  return templates_.render("layout", layout, request.locale);
 }
 
 void PageRenderer::errorPage(http::Request& request, http::Response& response, const http::HttpError& error) const {

@@ -19,6 +19,9 @@ class PageRenderer {
   void page(const http::Request& request, http::Response& response, const std::string& templateName, Data data,
             const std::string& titleKey, int status = 200) const;
 
+  /// The site layout around an HTML fragment already rendered (a plugin's
+  /// page): navigation, language switch, skip link, `title`.
+  std::string wrap(const http::Request& request, const std::string& content, const std::string& title) const;
   /// The themed error page (used by the pipeline for every HTML error).
   void errorPage(http::Request& request, http::Response& response, const http::HttpError& error) const;
 

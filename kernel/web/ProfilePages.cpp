@@ -363,7 +363,7 @@ void registerProfilePages(http::Router& router, app::Services& services) {
   });
 
   router.get("/me/data", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
-    response.json(domain::PersonalData(services.db).exportText(request.visitor.accountId));
+    response.json(domain::PersonalData(services.db, services.personalDataParts).exportText(request.visitor.accountId));
     response.contentType = "application/json; charset=utf-8";
     response.headers["Content-Disposition"] = "attachment; filename=\"ruche-my-data.json\"";
     response.headers["Cache-Control"] = "no-store";
@@ -382,7 +382,7 @@ void registerProfilePages(http::Router& router, app::Services& services) {
       deletePage(services, request, response, v.errors());
       return;
     }
-    domain::PersonalData(services.db).deleteAccount(request.visitor.accountId);
+    domain::PersonalData(services.db, services.personalDataParts).deleteAccount(request.visitor.accountId);
     signOut(services, request, response);
     response.redirect("/?deleted=1");
   });

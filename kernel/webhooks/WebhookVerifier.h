@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "kernel/webhooks/WebhookSigner.h"
+#include "ruche/sdk/WebhookVerifier.h"
 
 namespace ruche::webhooks {
 
@@ -15,7 +15,8 @@ enum class Verdict { Valid, Malformed, StaleTimestamp, BadSignature };
 /// (during a secret rotation); one matching entry is enough. Entries of
 /// other versions are ignored. Timestamps more than `toleranceSeconds` away
 /// from now, in the past or the future, are refused: a captured request
-/// cannot be replayed later.
+/// cannot be replayed later. The work is the SDK's verifier (plugins use
+/// the same one); this class keeps the kernel's verdicts.
 class WebhookVerifier {
  public:
   /// Throws std::invalid_argument if `secret` is not "whsec_" + base64.
@@ -26,8 +27,7 @@ class WebhookVerifier {
                  const std::string& body, long long now) const;
 
  private:
-  WebhookSigner signer_;
-  long long toleranceSeconds_;
+  sdk::WebhookVerifier verifier_;
 };
 
 }  // namespace ruche::webhooks

@@ -179,7 +179,7 @@ TEST_CASE("a page that needs an account answers 401 with a way to sign in and co
 }
 
 TEST_CASE("sign-up still succeeds and signs in when the mail server is down") {
-  TestServer server(Backend::Sqlite, {true});
+  TestServer server(Backend::Sqlite, TestServer::Options{true, {}});
   auto http = server.client();
   auto created = http.postFormWithCsrf(
       "/signup", "/signup",

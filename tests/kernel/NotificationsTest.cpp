@@ -271,7 +271,7 @@ TEST_CASE("a bad unsubscribe token is refused and changes nothing") {
 TEST_CASE("a notification refused by a down mail server arrives once the server is back") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
-      TestServer server(backend, TestServer::Options{true});
+      TestServer server(backend, TestServer::Options{true, {}});
       World world(server);
       HttpClient volunteer = server.signedIn("vol@example.org", kPassword);
       world.apply(volunteer);
@@ -304,7 +304,7 @@ TEST_CASE("a notification refused by a down mail server arrives once the server 
 TEST_CASE("a verification mail goes through the outbox, survives a down mail server and has no unsubscribe link") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
-      TestServer server(backend, TestServer::Options{true});
+      TestServer server(backend, TestServer::Options{true, {}});
       HttpClient http = server.client();
       auto created = http.postFormWithCsrf(
           "/signup", "/signup",

@@ -137,9 +137,12 @@ TestServer::TestServer(Backend backend, Options options) {
       {"smtp.from", "Ruche <no-reply@ruche.test>"},
       {"log.level", "warning"},
       // The tests' webhook receivers listen on 127.0.0.1.
-      {"webhooks.allow_private", options.allowPrivateWebhooks ? "true" : "false"},
+      {"webhooks.allow_private", "true"},
   };
   overrides["themes.dir"] = RUCHE_TEST_THEMES;
+  for (const auto& [key, value] : options.settings) {
+    overrides[key] = value;
+  }
   config::Settings settings = config::loadSettings(std::nullopt, {}, overrides);
   mailServerDown_->store(options.mailServerDown);
   app_ = std::make_unique<app::App>(settings, std::make_unique<SwitchableMailer>(settings.smtp, mailServerDown_));

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,8 +39,8 @@ class TestServer {
  public:
   struct Options {
     bool mailServerDown = false;  ///< point smtp.port at a closed port
-    /// webhooks.allow_private: on, as the tests' receivers listen on 127.0.0.1.
-    bool allowPrivateWebhooks = true;
+    /// More configuration keys (e.g. "plugins.dirs"), applied last.
+    std::map<std::string, std::string> settings;
   };
   explicit TestServer(Backend backend) : TestServer(backend, Options{}) {}
   TestServer(Backend backend, Options options);

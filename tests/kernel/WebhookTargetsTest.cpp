@@ -105,7 +105,7 @@ TEST_CASE("an admin cannot register a webhook to an internal address unless webh
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
       TestServer::Options options;
-      options.allowPrivateWebhooks = false;
+      options.settings["webhooks.allow_private"] = "false";
       TestServer server(backend, options);
       long long alpha = server.createAssociation("alpha", "Alpha");
       long long admin = server.createAccount("admin@example.org", kPassword, "Ada Admin");

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ruche/sdk/Database.h"
+#include "ruche/sdk/Errors.h"
 #include "ruche/sdk/Http.h"
 #include "ruche/sdk/Logger.h"
 #include "ruche/sdk/Mail.h"

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/config.hpp>
+
 namespace ruche::sdk {
 
 /// One invalid input field, shown next to the field on a page and as a JSON
@@ -14,12 +16,13 @@ struct FieldError {
   std::string code;     ///< e.g. "required": pages show the plugin's text "validation.<code>" if it has one
 };
 
+/// (Visible from every library, so the kernel catches what a plugin throws.)
 /// An answer meant for the client (404, 403, 409, 422…). Throw it from a
 /// handler: the kernel turns it into the themed error page or a problem
 /// document (RFC 9457). It is not a plugin failure. Any other exception is:
 /// the request gets a 500, the plugin is named in the log and the failure
 /// counts towards switching the plugin off.
-class HttpError : public std::runtime_error {
+class BOOST_SYMBOL_VISIBLE HttpError : public std::runtime_error {
  public:
   HttpError(int status, std::string title, std::string detail = {}, std::vector<FieldError> fields = {})
       : std::runtime_error(title),

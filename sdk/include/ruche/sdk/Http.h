@@ -46,7 +46,7 @@ class Request {
   virtual const std::string& requestId() const = 0;
   virtual const Visitor& visitor() const = 0;
   virtual const std::string& locale() const = 0;     ///< "fr" or "en"
-  virtual const std::string& csrfToken() const = 0;  ///< every POST form carries it as `csrf`
+  virtual const std::string& csrfToken() const = 0;  ///< every POST form carries it as the field `_csrf`
 };
 
 /// What a handler produces. Status 200 HTML by default.
@@ -97,8 +97,8 @@ using Handler = std::function<void(Context& context, const Request& request, Res
 /// Where a route lives:
 ///  - Association pages: /a/<slug>/<plugin><path>; 404 where the plugin is off.
 ///  - Federation pages:  /p/<plugin><path>
-///  - Association JSON:  /api/v1/a/<slug>/<plugin><path> (errors are problem JSON)
-///  - Federation JSON:   /api/v1/p/<plugin><path>
+///  - Association JSON:  /api/v1/associations/<slug>/<plugin><path> (errors are problem JSON)
+///  - Federation JSON:   /api/v1/plugins/<plugin><path>
 enum class Scope { AssociationPage, FederationPage, AssociationApi, FederationApi };
 
 /// One route a plugin declares. `path` starts with "/" ("/" itself is the

@@ -49,6 +49,8 @@ class Value {
   bool isObject() const { return std::holds_alternative<Object>(v_); }
 
   /// Lenient readers: the value, or a neutral one when the type differs.
+  /// asInt and asDouble also read text that is exactly a number (SQLite
+  /// gives COUNT(*) and other untyped expressions as text).
   bool asBool() const;
   long long asInt() const;
   double asDouble() const;

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <soci/soci.h>
+
+#include "kernel/storage/DatabaseUrl.h"
+#include "ruche/sdk/Database.h"
+
+namespace ruche::plugins {
+
+/// The SDK's Database over the SOCI session of the call being handled: a
+/// plugin's statements run on the request's (or event's, or job's)
+/// connection, in its transaction.
+class KernelDatabase : public sdk::Database {
+ public:
+  KernelDatabase(soci::session& sql, storage::Backend backend) : sql_(sql), backend_(backend) {}
+  std::string backend() const override;
+  sdk::Rows query(const std::string& sql, const std::vector<sdk::Value>& params) override;
+  long long execute(const std::string& sql, const std::vector<sdk::Value>& params) override;
+  long long insert(const std::string& sql, const std::vector<sdk::Value>& params) override;
+  void savepoint(const std::function<void()>& work) override;
+
+  /// Rewrites `?` placeholders as SOCI's `:p1`, `:p2`…, leaving quoted
+  /// strings, quoted identifiers and comments alone. Throws
+  /// std::invalid_argument when the count differs from `params`.
+  static std::string namedPlaceholders(const std::string& sql, std::size_t params);
+
+ private:
+  soci::session& sql_;
+  storage::Backend backend_;
+  int savepoints_ = 0;
+};
+
+}  // namespace ruche::plugins
