@@ -35,11 +35,12 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   if (long long purged = auth::purgeExpired(*db_); purged > 0) {
     Poco::Logger::get("ruche").information("removed %Ld expired sessions, tokens and login counters", purged);
   }
-  events_ = std::make_unique<events::EventBus>(*db_);
+  events_ = std::make_unique<events::EventBus>(*db_, events::busOptions(settings_.events));
   events_->subscribe("webhooks", "*", webhooks::webhookSubscriber(*db_));
-  webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_);
+  webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_, webhooks::senderOptions(settings_));
   jobs_ = std::make_unique<jobs::JobScheduler>(*db_);
-  kernelJobs_ = std::make_unique<jobs::KernelJobs>(*db_, *events_);
+  kernelJobs_ = std::make_unique<jobs::KernelJobs>(
+      *db_, *events_, jobs::RetentionPeriods{settings_.events.retentionDays, settings_.mail.retentionDays});
   kernelJobs_->registerOn(*jobs_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");

@@ -30,12 +30,34 @@ struct HttpSettings {
   std::vector<std::string> trustedProxies = {"127.0.0.1", "::1"};
 };
 
+/// The event bus: retries, polling and the dispatcher threads (BusOptions).
+struct EventSettings {
+  int maxAttempts = 6;        ///< then the delivery is a dead letter
+  int firstRetryMs = 1000;    ///< doubled after each failed attempt
+  int pollIntervalMs = 200;   ///< an idle dispatcher looks for work this often
+  int batchSize = 50;         ///< deliveries claimed at once
+  int dispatcherThreads = 1;  ///< per process
+  int retentionDays = 30;     ///< delivered events are purged after this
+};
+
+/// Outgoing webhooks.
+struct WebhookSettings {
+  /// Send to loopback, private, link-local… addresses too (off: refused at
+  /// registration and at each connection).
+  bool allowPrivate = false;
+};
+
+/// Records kept about mail.
+struct MailSettings {
+  int retentionDays = 30;  ///< the sent-mail log (mail_sent) is purged after this
+};
+
 /// Where plugins live and when a failing one is switched off.
 struct PluginSettings {
   /// Folders searched for plugin folders; the first is where
   /// `ruche plugin install` copies to. Empty: DATA/plugins.
   std::vector<std::string> dirs;
-  int failureLimit = 5;            ///< failures within the window that switch a plugin off
+  int failureLimit = 5;  ///< failures within the window that switch a plugin off
   long long failureWindowSeconds = 600;
 };
 
@@ -49,6 +71,9 @@ struct Settings {
   int databasePool = 8;
   HttpSettings http;
   SmtpSettings smtp;
+  EventSettings events;
+  WebhookSettings webhooks;
+  MailSettings mail;
   PluginSettings plugins;
 
   bool secureCookies() const { return baseUrl.rfind("https://", 0) == 0; }

@@ -46,6 +46,16 @@ int parseInt(const std::string& key, const std::string& value, int min, int max)
   return result;
 }
 
+bool parseBool(const std::string& key, const std::string& value) {
+  if (value == "true" || value == "yes" || value == "on" || value == "1") {
+    return true;
+  }
+  if (value == "false" || value == "no" || value == "off" || value == "0") {
+    return false;
+  }
+  throw ConfigError(key, "expected true or false, got \"" + value + "\"");
+}
+
 void requireNonEmpty(const std::string& key, const std::string& value) {
   if (value.empty()) {
     throw ConfigError(key, "must not be empty");
@@ -185,6 +195,32 @@ const std::vector<KeyDef>& keyDefs() {
          }
          s.smtp.from = v;
        }},
+      {{"mail.retention_days", "", "days the log of sent notifications is kept (default 30)"},
+       [](Settings& s, const std::string& k, const std::string& v) { s.mail.retentionDays = parseInt(k, v, 1, 3650); }},
+      {{"events.max_attempts", "", "delivery attempts before an event becomes a dead letter (default 6)"},
+       [](Settings& s, const std::string& k, const std::string& v) { s.events.maxAttempts = parseInt(k, v, 1, 100); }},
+      {{"events.first_retry_ms", "", "delay before the first retry, doubled after each failure (default 1000)"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.events.firstRetryMs = parseInt(k, v, 10, 3600 * 1000);
+       }},
+      {{"events.poll_interval_ms", "", "how often an idle dispatcher looks for due deliveries (default 200)"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.events.pollIntervalMs = parseInt(k, v, 10, 60 * 1000);
+       }},
+      {{"events.batch_size", "", "deliveries a dispatcher claims at once (default 50)"},
+       [](Settings& s, const std::string& k, const std::string& v) { s.events.batchSize = parseInt(k, v, 1, 1000); }},
+      {{"events.dispatcher_threads", "", "dispatcher threads per process (default 1)"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.events.dispatcherThreads = parseInt(k, v, 1, 64);
+       }},
+      {{"events.retention_days", "",
+        "days delivered events and webhook deliveries are kept (default 30; dead letters are kept)"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.events.retentionDays = parseInt(k, v, 1, 3650);
+       }},
+      {{"webhooks.allow_private", "",
+        "true lets webhooks reach loopback, private, link-local and CGNAT addresses (default false)"},
+       [](Settings& s, const std::string& k, const std::string& v) { s.webhooks.allowPrivate = parseBool(k, v); }},
   };
   return defs;
 }

@@ -73,6 +73,14 @@ class EventBus::Impl {
   }
 
   storage::Database& database() { return db_; }
+  /// Cuts an idle dispatcher's wait short: new deliveries are due.
+  void wake() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      woken_ = true;
+    }
+    wake_.notify_all();
+  }
   int dispatchOnce();
   void loop();
   void start();
@@ -90,6 +98,7 @@ class EventBus::Impl {
   std::vector<Registration> subscribers_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool woken_ = false;  ///< set by wake(), so a wake-up during a batch is not lost
   std::vector<std::thread> threads_;
 };
 
@@ -235,11 +244,12 @@ void EventBus::Impl::loop() {
       return;
     }
     if (attempted == 0) {
-      wake_.wait_for(lock, options_.pollInterval, [this] { return stopping_; });
+      wake_.wait_for(lock, options_.pollInterval, [this] { return stopping_ || woken_; });
       if (stopping_) {
         return;
       }
     }
+    woken_ = false;
   }
 }
 
@@ -291,6 +301,7 @@ long long EventBus::publish(soci::session& sql, const std::string& topic, long l
   long long id = 0;
   sql << "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES (:t, :a, :p, :c) RETURNING id",
       soci::use(topic), soci::use(associationId), soci::use(payloadJson), soci::use(now), soci::into(id);
+  bool queued = false;
   for (const auto& subscriber : impl_->subscribers()) {
     if (!topicMatches(subscriber.pattern, topic)) {
       continue;
@@ -298,6 +309,12 @@ long long EventBus::publish(soci::session& sql, const std::string& topic, long l
     sql << "INSERT INTO event_deliveries (event_id, subscriber, status, attempts, next_attempt_at, locked_until) "
            "VALUES (:e, :s, 'pending', 0, :n, 0)",
         soci::use(id), soci::use(subscriber.name), soci::use(now);
+    queued = true;
+  }
+  if (queued) {
+    // This process's dispatcher starts on it as soon as it is visible, not
+    // at its next poll (other processes still find it by polling).
+    impl_->database().afterCommit([impl = impl_.get()] { impl->wake(); });
   }
   return id;
 }

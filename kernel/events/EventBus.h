@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/config/Settings.h"
 #include "kernel/storage/Database.h"
 #include "kernel/storage/Migration.h"
 
@@ -44,14 +45,19 @@ struct DeadLetter {
   long long diedAt = 0;  ///< milliseconds since the epoch
 };
 
+/// The defaults are those of the configuration keys events.* (busOptions()).
 struct BusOptions {
-  int maxAttempts = 6;                                 ///< then dead-lettered
-  std::chrono::milliseconds firstRetry{1000};          ///< doubled each attempt
-  std::chrono::milliseconds pollInterval{200};         ///< when idle
+  int maxAttempts = 6;                          ///< then dead-lettered
+  std::chrono::milliseconds firstRetry{1000};   ///< doubled each attempt
+  std::chrono::milliseconds pollInterval{200};  ///< when idle; a publish in this process wakes it at once
   int batchSize = 50;
-  std::chrono::seconds claimLease{60};                 ///< a crashed process's claims expire
+  std::chrono::seconds claimLease{60};  ///< a crashed process's claims expire
   int dispatcherThreads = 1;
 };
+
+/// BusOptions from the configuration keys events.* (max_attempts,
+/// first_retry_ms, poll_interval_ms, batch_size, dispatcher_threads).
+BusOptions busOptions(const config::EventSettings& settings);
 
 /// The transactional outbox and its dispatcher.
 ///
@@ -72,7 +78,8 @@ class EventBus {
   void subscribe(const std::string& name, const std::string& topicPattern, Subscriber subscriber);
 
   /// Inside the caller's transaction (`sql` must be the session of a
-  /// Database::transaction). Returns the event id.
+  /// Database::transaction). Returns the event id. Once that transaction
+  /// commits, this process's idle dispatchers wake up (Database::afterCommit).
   long long publish(soci::session& sql, const std::string& topic, long long associationId,
                     const std::string& payloadJson);
 

@@ -1,5 +1,7 @@
 #include "kernel/jobs/KernelJobs.h"
 
+#include <Poco/Logger.h>
+
 #include <ctime>
 #include <tuple>
 #include <vector>
@@ -30,6 +32,14 @@ void KernelJobs::registerOn(JobScheduler& scheduler) {
   scheduler.add("volunteer.weekly_followup", JobSchedule::every(std::chrono::hours(24 * 7)),
                 [this](long long now) { weeklyFollowup(now); });
   scheduler.add("mission.reminder", JobSchedule::dailyAtUtc(7, 0), [this](long long now) { missionReminders(now); });
+  scheduler.add("records.purge", JobSchedule::dailyAtUtc(3, 30), [this](long long now) {
+    PurgeCounts removed = purgeOldRows(db_, retention_, now);
+    if (removed.total() > 0) {
+      Poco::Logger::get("ruche").information(
+          "purged %Ld delivered event deliveries, %Ld events, %Ld webhook deliveries, %Ld sent-mail records",
+          removed.eventDeliveries, removed.events, removed.webhookDeliveries, removed.mailsSent);
+    }
+  });
 }
 
 bool KernelJobs::nudgeOnce(const std::string& kind, long long objectId, long long now, const std::string& topic,

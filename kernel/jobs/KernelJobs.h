@@ -4,6 +4,7 @@
 
 #include "kernel/events/EventBus.h"
 #include "kernel/jobs/JobScheduler.h"
+#include "kernel/jobs/Purge.h"
 #include "kernel/storage/Database.h"
 
 namespace ruche::jobs {
@@ -13,11 +14,12 @@ namespace ruche::jobs {
 /// job_nudges in the same transaction, so a re-run never nudges twice.
 class KernelJobs {
  public:
-  KernelJobs(storage::Database& db, events::EventBus& bus) : db_(db), bus_(bus) {}
+  KernelJobs(storage::Database& db, events::EventBus& bus, RetentionPeriods retention = {})
+      : db_(db), bus_(bus), retention_(retention) {}
 
-  /// Registers the three jobs below on `scheduler`: unanswered applications
+  /// Registers the jobs below on `scheduler`: unanswered applications
   /// hourly, weekly follow-ups every 7 days, mission reminders daily at
-  /// 07:00 UTC.
+  /// 07:00 UTC, and "records.purge" (purgeOldRows, Purge.h) daily at 03:30 UTC.
   void registerOn(JobScheduler& scheduler);
 
   /// "application.unanswered" to the association for each application still
@@ -52,6 +54,7 @@ class KernelJobs {
 
   storage::Database& db_;
   events::EventBus& bus_;
+  RetentionPeriods retention_;
 };
 
 }  // namespace ruche::jobs

@@ -47,6 +47,7 @@ struct ThreadHold {
   soci::session* session;
   int sessions;
   int transactions;
+  std::vector<std::function<void()>> afterCommit;  ///< of the open transaction
 };
 
 thread_local std::vector<ThreadHold> holds;
@@ -70,7 +71,7 @@ Database::Session::Session(Database& db) : db_(db) {
   }
   owned_ = std::make_unique<soci::session>(*db.pool_);
   session_ = owned_.get();
-  holds.push_back(ThreadHold{&db, session_, 1, 0});
+  holds.push_back(ThreadHold{&db, session_, 1, 0, {}});
 }
 
 Database::Session::~Session() {
@@ -90,12 +91,15 @@ void Database::transaction(const std::function<void(soci::session&)>& work) {
   }
   s << (backend() == Backend::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   ++hold->transactions;
+  std::vector<std::function<void()>> committed;
   try {
     work(s);
     --holdOf(this)->transactions;
     s << "COMMIT";
+    committed.swap(holdOf(this)->afterCommit);
   } catch (...) {
     ThreadHold* current = holdOf(this);
+    current->afterCommit.clear();
     if (current->transactions > 0) {
       --current->transactions;
     }
@@ -105,6 +109,25 @@ void Database::transaction(const std::function<void(soci::session&)>& work) {
       // The original error matters more than a failed rollback.
     }
     throw;
+  }
+  for (auto& action : committed) {
+    try {
+      action();
+    } catch (...) {
+      // Committed already: an after-commit action is best effort.
+    }
+  }
+}
+
+void Database::afterCommit(std::function<void()> action) {
+  ThreadHold* hold = holdOf(this);
+  if (hold != nullptr && hold->transactions > 0) {
+    hold->afterCommit.push_back(std::move(action));
+    return;
+  }
+  try {
+    action();
+  } catch (...) {
   }
 }
 

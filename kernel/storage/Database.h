@@ -54,6 +54,13 @@ class Database {
   /// another transaction of the same thread, `work` joins the outer one.
   void transaction(const std::function<void(soci::session&)>& work);
 
+  /// Runs `action` once the transaction open on this thread commits (never if
+  /// it rolls back), or at once when no transaction is open. For work that
+  /// must not see the transaction's changes before they are visible to others,
+  /// e.g. waking a dispatcher for the events a transaction published. An
+  /// exception from `action` is swallowed: the commit already happened.
+  void afterCommit(std::function<void()> action);
+
  private:
   Database(ConnectionTarget target, std::size_t size);
 

@@ -110,7 +110,8 @@ void registerWebhookPages(http::Router& router, app::Services& services) {
     std::string url = request.formValue("url");
     CreatedWebhook created;
     try {
-      created = Webhooks(services.db).create(request.association->id, url, request.formValues("topics"));
+      created = Webhooks(services.db, TargetPolicy{services.settings.webhooks.allowPrivate})
+                    .create(request.association->id, url, request.formValues("topics"));
     } catch (const http::HttpError& error) {
       if (error.status() != 422) {
         throw;

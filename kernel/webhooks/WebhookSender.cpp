@@ -19,6 +19,7 @@
 #include <mutex>
 
 #include "kernel/webhooks/RowValues.h"
+#include "kernel/webhooks/TargetGuard.h"
 #include "kernel/webhooks/WebhookSigner.h"
 
 namespace ruche::webhooks {
@@ -50,6 +51,55 @@ Poco::Net::Context::Ptr tlsContext() {
   return context;
 }
 
+/// A refused target, thrown from a session's connect() (so through Poco's
+/// sendRequest, which closes the session on a Poco::Exception).
+class RefusedTarget : public Poco::Exception {
+ public:
+  explicit RefusedTarget(const std::string& reason) : Poco::Exception(reason) {}
+  const char* name() const noexcept override { return "refused target"; }
+  Poco::Exception* clone() const override { return new RefusedTarget(*this); }
+  void rethrow() const override { throw *this; }
+};
+
+// Sessions that check the address they are about to connect to, after DNS
+// resolution: a name that resolved to a public address when the webhook was
+// registered, and to a private one now, is refused here. Poco resolves the
+// host and calls connect() with the address it will really use, so what is
+// checked is what is reached.
+class GuardedSession : public Poco::Net::HTTPClientSession {
+ public:
+  GuardedSession(const std::string& host, Poco::UInt16 port, TargetPolicy policy)
+      : Poco::Net::HTTPClientSession(host, port), policy_(policy) {}
+
+ protected:
+  void connect(const Poco::Net::SocketAddress& address) override {
+    if (auto refusal = addressRefusal(address.host(), policy_)) {
+      throw RefusedTarget(*refusal);
+    }
+    Poco::Net::HTTPClientSession::connect(address);
+  }
+
+ private:
+  TargetPolicy policy_;
+};
+
+class GuardedSecureSession : public Poco::Net::HTTPSClientSession {
+ public:
+  GuardedSecureSession(const std::string& host, Poco::UInt16 port, Poco::Net::Context::Ptr context, TargetPolicy policy)
+      : Poco::Net::HTTPSClientSession(host, port, context), policy_(policy) {}
+
+ protected:
+  void connect(const Poco::Net::SocketAddress& address) override {
+    if (auto refusal = addressRefusal(address.host(), policy_)) {
+      throw RefusedTarget(*refusal);
+    }
+    Poco::Net::HTTPSClientSession::connect(address);
+  }
+
+ private:
+  TargetPolicy policy_;
+};
+
 std::string shortened(std::string text) {
   if (text.size() > 300) {
     text.resize(300);
@@ -67,15 +117,15 @@ std::string deliveryBody(const std::string& topic, long long occurredAt, const s
 }
 
 PostResult postJson(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
-                    const std::string& body, std::chrono::seconds timeout) {
+                    const std::string& body, std::chrono::seconds timeout, const TargetPolicy& policy) {
   PostResult result;
   try {
     Poco::URI uri(url);
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     if (uri.getScheme() == "https") {
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tlsContext());
+      session = std::make_unique<GuardedSecureSession>(uri.getHost(), uri.getPort(), tlsContext(), policy);
     } else if (uri.getScheme() == "http") {
-      session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+      session = std::make_unique<GuardedSession>(uri.getHost(), uri.getPort(), policy);
     } else {
       result.error = "unsupported scheme";
       return result;
@@ -99,12 +149,20 @@ PostResult postJson(const std::string& url, const std::vector<std::pair<std::str
     if (result.status < 200 || result.status > 299) {
       result.error = "HTTP " + std::to_string(result.status) + " " + shortened(response.getReason());
     }
+  } catch (const RefusedTarget& e) {
+    result.error = "refused: " + shortened(e.message());
   } catch (const Poco::Exception& e) {
     result.error = shortened(e.displayText());
   } catch (const std::exception& e) {
     result.error = shortened(e.what());
   }
   return result;
+}
+
+SenderOptions senderOptions(const config::Settings& settings) {
+  SenderOptions options;
+  options.allowPrivate = settings.webhooks.allowPrivate;
+  return options;
 }
 
 WebhookSender::WebhookSender(storage::Database& db, SenderOptions options) : db_(db), options_(std::move(options)) {}
@@ -156,7 +214,7 @@ int WebhookSender::dispatchOnce() {
                         {{"webhook-id", signedHeaders.id},
                          {"webhook-timestamp", signedHeaders.timestamp},
                          {"webhook-signature", signedHeaders.signature}},
-                        body, options_.timeout);
+                        body, options_.timeout, TargetPolicy{options_.allowPrivate});
     } catch (const std::exception& e) {
       result.error = e.what();
     }

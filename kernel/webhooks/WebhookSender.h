@@ -6,7 +6,9 @@
 #include <string>
 #include <thread>
 
+#include "kernel/config/Settings.h"
 #include "kernel/storage/Database.h"
+#include "kernel/webhooks/TargetGuard.h"
 
 namespace ruche::webhooks {
 
@@ -17,6 +19,9 @@ struct SenderOptions {
   std::chrono::seconds claimLease{120};  ///< a crashed sender's claims come back after this
   std::chrono::milliseconds pollInterval{1000};
   int batchSize = 20;
+  /// webhooks.allow_private: send to loopback and private addresses too.
+  /// Off, every connection is checked after DNS resolution (TargetGuard.h).
+  bool allowPrivate = false;
   /// Unix seconds; tests replace it to sign with an old timestamp.
   std::function<long long()> clock = storage::nowSeconds;
 };
@@ -57,8 +62,12 @@ class WebhookSender {
 /// The JSON body of a delivery, as the receiver gets it.
 std::string deliveryBody(const std::string& topic, long long occurredAt, const std::string& payloadJson);
 
-/// POSTs `body` as application/json with `headers` to an http(s) URL.
+/// The sender's options from the configuration (webhooks.allow_private).
+SenderOptions senderOptions(const config::Settings& settings);
+
+/// POSTs `body` as application/json with `headers` to an http(s) URL, only
+/// if the address connected to passes `policy` (else the error says why).
 PostResult postJson(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
-                    const std::string& body, std::chrono::seconds timeout);
+                    const std::string& body, std::chrono::seconds timeout, const TargetPolicy& policy);
 
 }  // namespace ruche::webhooks

@@ -9,6 +9,7 @@
 #include "kernel/auth/Secrets.h"
 #include "kernel/http/Validator.h"
 #include "kernel/webhooks/RowValues.h"
+#include "kernel/webhooks/TargetGuard.h"
 #include "kernel/webhooks/WebhookSigner.h"
 
 namespace ruche::webhooks {
@@ -94,6 +95,10 @@ CreatedWebhook Webhooks::create(long long associationId, const std::string& url,
   std::string cleanUrl = v.text("url", url, 1, kMaxUrlLength);
   if (v.ok() && !validUrl(cleanUrl)) {
     v.add("url", "invalid_url", "must be an http:// or https:// address");
+  } else if (v.ok()) {
+    if (auto refusal = urlRefusal(cleanUrl, policy_)) {
+      v.add("url", "forbidden_target", "must be a public address: " + *refusal);
+    }
   }
   std::vector<std::string> kept;
   for (const auto& topic : topics()) {  // the fixed order, each once

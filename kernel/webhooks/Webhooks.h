@@ -7,6 +7,7 @@
 #include "kernel/events/EventBus.h"
 #include "kernel/storage/Database.h"
 #include "kernel/storage/Migration.h"
+#include "kernel/webhooks/TargetGuard.h"
 
 namespace ruche::webhooks {
 
@@ -45,13 +46,16 @@ struct WebhookDelivery {
 /// The webhooks of the associations and their delivery queue.
 class Webhooks {
  public:
-  explicit Webhooks(storage::Database& db) : db_(db) {}
+  /// `policy` decides which URLs create() accepts (webhooks.allow_private).
+  explicit Webhooks(storage::Database& db, TargetPolicy policy = {}) : db_(db), policy_(policy) {}
 
   /// The kernel topics an admin may choose from, in display order.
   static const std::vector<std::string>& topics();
 
-  /// Validates (url http(s)://…, ≤ 500 characters; topics from topics())
-  /// and stores; throws http 422 with field errors "url" and "topics".
+  /// Validates (url http(s)://…, ≤ 500 characters, whose host is not, and
+  /// does not resolve to, an address the policy refuses — code
+  /// "forbidden_target"; topics from topics()) and stores; throws http 422
+  /// with field errors "url" and "topics".
   CreatedWebhook create(long long associationId, const std::string& url, const std::vector<std::string>& topics);
   std::vector<Webhook> list(long long associationId);
   /// Only a webhook of `associationId`: others are as good as missing.
@@ -78,6 +82,7 @@ class Webhooks {
 
  private:
   storage::Database& db_;
+  TargetPolicy policy_;
 };
 
 /// "a,b,c" ↔ list, as the topics column stores them.

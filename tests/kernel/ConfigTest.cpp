@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "kernel/config/ConfigError.h"
 #include "kernel/config/SettingsLoader.h"
@@ -94,4 +96,44 @@ TEST_CASE("trusted proxies are IP addresses or none") {
   CHECK(loadSettings(std::nullopt, {}, {{"http.trusted_proxies", "none"}}).http.trustedProxies.empty());
   CHECK(errorOf(std::nullopt, {}, {{"http.trusted_proxies", "proxy.local"}}).find("http.trusted_proxies") !=
         std::string::npos);
+}
+
+TEST_CASE("the event bus, webhook and retention keys have defaults and are checked") {
+  auto defaults = loadSettings(std::nullopt, {}, {});
+  CHECK_FALSE(defaults.webhooks.allowPrivate);
+  CHECK(defaults.events.maxAttempts == 6);
+  CHECK(defaults.events.pollIntervalMs == 200);
+  CHECK(defaults.events.retentionDays == 30);
+  CHECK(defaults.mail.retentionDays == 30);
+  auto settings = loadSettings(std::nullopt, {{"RUCHE_WEBHOOKS_ALLOW_PRIVATE", "true"}},
+                               {{"events.max_attempts", "3"},
+                                {"events.first_retry_ms", "250"},
+                                {"events.poll_interval_ms", "50"},
+                                {"events.batch_size", "10"},
+                                {"events.dispatcher_threads", "2"},
+                                {"events.retention_days", "7"},
+                                {"mail.retention_days", "90"}});
+  CHECK(settings.webhooks.allowPrivate);
+  CHECK(settings.events.maxAttempts == 3);
+  CHECK(settings.events.firstRetryMs == 250);
+  CHECK(settings.events.pollIntervalMs == 50);
+  CHECK(settings.events.batchSize == 10);
+  CHECK(settings.events.dispatcherThreads == 2);
+  CHECK(settings.events.retentionDays == 7);
+  CHECK(settings.mail.retentionDays == 90);
+  CHECK(errorOf(std::nullopt, {}, {{"webhooks.allow_private", "maybe"}}).find("webhooks.allow_private") !=
+        std::string::npos);
+  CHECK(errorOf(std::nullopt, {}, {{"events.batch_size", "0"}}).find("events.batch_size") != std::string::npos);
+  CHECK(errorOf(std::nullopt, {}, {{"events.retention_days", "0"}}).find("events.retention_days") != std::string::npos);
+}
+
+TEST_CASE("every configuration key is documented in the admin guide") {
+  std::filesystem::path guide = std::filesystem::path(RUCHE_TEST_THEMES).parent_path() / "docs" / "admin-guide.md";
+  std::ifstream in(guide);
+  REQUIRE(in);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& key : ruche::config::knownKeys()) {
+    CAPTURE(key.key);
+    CHECK(text.find("`" + key.key + "`") != std::string::npos);
+  }
 }

@@ -233,6 +233,73 @@ TEST_CASE("the dispatcher threads deliver after commit and survive a throwing su
   }
 }
 
+TEST_CASE("an idle dispatcher wakes up when a transaction that published commits, not at its next poll") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      EventsDb e(backend);
+      events::BusOptions options;
+      options.pollInterval = std::chrono::seconds(30);  // a poll would come far too late
+      events::EventBus bus(*e.db, options);
+      Inbox inbox;
+      bus.subscribe("listener", "*", inbox.into("listener"));
+      bus.start();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // it found nothing and sleeps
+      for (int round = 0; round < 3; ++round) {
+        auto published = std::chrono::steady_clock::now();
+        e.db->transaction([&](soci::session& sql) {
+          bus.publish(sql, "tick", 0, "{}");
+          // Still uncommitted: the dispatcher must not have been woken for nothing yet.
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          CHECK(inbox.count("listener") == static_cast<std::size_t>(round));
+        });
+        auto until = published + std::chrono::seconds(5);
+        while (inbox.count("listener") < static_cast<std::size_t>(round + 1) &&
+               std::chrono::steady_clock::now() < until) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - published);
+        MESSAGE("delivered " << took.count() << " ms after publish (50 ms of which before commit)");
+        CHECK(inbox.count("listener") == static_cast<std::size_t>(round + 1));
+        CHECK(took < std::chrono::seconds(5));
+      }
+      // A rolled-back publish delivers nothing.
+      CHECK_THROWS(e.db->transaction([&](soci::session& sql) {
+        bus.publish(sql, "tick", 0, "{}");
+        throw std::runtime_error("changed my mind");
+      }));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      CHECK(inbox.count("listener") == 3);
+      bus.stop();
+    }
+  }
+}
+
+TEST_CASE("an after-commit action runs once the outermost transaction commits, never after a rollback") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      EventsDb e(backend);
+      std::vector<std::string> ran;
+      e.db->transaction([&](soci::session& sql) {
+        e.db->afterCommit([&] { ran.push_back("outer"); });
+        e.db->transaction([&](soci::session&) { e.db->afterCommit([&] { ran.push_back("inner"); }); });
+        CHECK(ran.empty());  // the inner transaction joined the outer one: nothing committed yet
+        long long n = 0;
+        sql << "SELECT COUNT(*) FROM event_outbox", soci::into(n);
+      });
+      CHECK(ran == std::vector<std::string>{"outer", "inner"});
+      ran.clear();
+      CHECK_THROWS(e.db->transaction([&](soci::session&) {
+        e.db->afterCommit([&] { ran.push_back("rolled back"); });
+        throw std::runtime_error("no");
+      }));
+      e.db->transaction([&](soci::session&) {});
+      CHECK(ran.empty());
+      e.db->afterCommit([&] { ran.push_back("now"); });  // no transaction open: at once
+      CHECK(ran == std::vector<std::string>{"now"});
+    }
+  }
+}
+
 TEST_CASE("a federation admin sees dead letters per association and replays one over HTTP") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {

@@ -10,6 +10,7 @@
 #include "kernel/events/EventBus.h"
 #include "kernel/jobs/JobScheduler.h"
 #include "kernel/jobs/KernelJobs.h"
+#include "kernel/jobs/Purge.h"
 #include "kernel/jobs/Responsiveness.h"
 #include "kernel/storage/Migrator.h"
 #include "tests/kernel/TestServer.h"
@@ -365,7 +366,7 @@ TEST_CASE("two schedulers running the kernel jobs concurrently publish each nudg
   CHECK(otherJobs.weeklyFollowup(now) == 0);
 }
 
-TEST_CASE("a running Ruche has its three kernel jobs registered and run at start") {
+TEST_CASE("a running Ruche has its four kernel jobs registered and run at start") {
   TestServer server(Backend::Sqlite);
   storage::Database::Session session(server.services().db);
   std::vector<std::string> names;
@@ -375,8 +376,112 @@ TEST_CASE("a running Ruche has its three kernel jobs registered and run at start
   while (st.fetch()) {
     names.push_back(name);
   }
-  CHECK(names == std::vector<std::string>{"application.unanswered", "mission.reminder", "volunteer.weekly_followup"});
+  CHECK(names == std::vector<std::string>{"application.unanswered", "mission.reminder", "records.purge",
+                                          "volunteer.weekly_followup"});
   // Nothing is due again right after: the scheduler thread or this call ran them at most once each.
   server.app().jobs().runDue();
   CHECK(server.app().jobs().runDue().empty());
+}
+
+TEST_CASE(
+    "the daily purge removes old delivered events and sent-mail records, and keeps recent ones and dead letters") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      JobsWorld w(backend);
+      long long now = storage::nowSeconds();
+      long long old = now - 31 * kDay;     // past the 30 days
+      long long recent = now - 29 * kDay;  // within them
+      // An event with a delivery in each state, at a given time (seconds).
+      auto event = [&](long long at, const std::string& status) {
+        long long id = w.exec(
+            "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES ('t.x', 0, "
+            "'{}', " +
+            std::to_string(at * 1000) + ") RETURNING id");
+        std::string doneAt = status == "delivered" ? std::to_string(at * 1000) : "NULL";
+        std::string diedAt = status == "dead" ? std::to_string(at * 1000) : "NULL";
+        w.run(
+            "INSERT INTO event_deliveries (event_id, subscriber, status, attempts, next_attempt_at, delivered_at, "
+            "dead_at) VALUES (" +
+            std::to_string(id) + ", 's', '" + status + "', 1, " + std::to_string(at * 1000) + ", " + doneAt + ", " +
+            diedAt + ")");
+        return id;
+      };
+      long long oldDelivered = event(old, "delivered");
+      long long recentDelivered = event(recent, "delivered");
+      long long oldDead = event(old, "dead");
+      long long oldPending = event(old, "pending");
+      long long oldUnmatched = w.exec(
+          "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES "
+          "('t.none', 0, '{}', " +
+          std::to_string(old * 1000) + ") RETURNING id");
+      long long person = w.account("p");
+      w.run("INSERT INTO mail_sent (delivery_key, account_id, sent_at) VALUES ('1:mail', " + std::to_string(person) +
+            ", " + std::to_string(old) + ")");
+      w.run("INSERT INTO mail_sent (delivery_key, account_id, sent_at) VALUES ('2:mail', " + std::to_string(person) +
+            ", " + std::to_string(recent) + ")");
+      long long asso = w.association("a");
+      long long hook =
+          w.exec("INSERT INTO webhooks (association_id, url, topics, secret, active, created_at) VALUES (" +
+                 std::to_string(asso) + ", 'https://x.example.org', 't.x', 'whsec_x', 1, 0) RETURNING id");
+      auto webhookDelivery = [&](long long eventId, long long at, const std::string& status) {
+        std::string doneAt = status == "delivered" ? std::to_string(at) : "NULL";
+        w.run(
+            "INSERT INTO webhook_deliveries (webhook_id, event_id, message_id, topic, payload, occurred_at, status, "
+            "attempts, next_attempt_at, created_at, delivered_at) VALUES (" +
+            std::to_string(hook) + ", " + std::to_string(eventId) + ", 'msg_" + std::to_string(eventId) +
+            "', 't.x', '{}', " + std::to_string(at) + ", '" + status + "', 1, " + std::to_string(at) + ", " +
+            std::to_string(at) + ", " + doneAt + ")");
+      };
+      webhookDelivery(oldDelivered, old, "delivered");
+      webhookDelivery(recentDelivered, recent, "delivered");
+      webhookDelivery(oldDead, old, "dead");
+
+      jobs::PurgeCounts removed = jobs::purgeOldRows(*w.db, jobs::RetentionPeriods{30, 30}, now);
+      CHECK(removed.eventDeliveries == 1);
+      CHECK(removed.events == 2);  // the old delivered one and the old one nobody subscribed to
+      CHECK(removed.webhookDeliveries == 1);
+      CHECK(removed.mailsSent == 1);
+      auto exists = [&](long long id) {
+        return w.count("SELECT COUNT(*) FROM event_outbox WHERE id = " + std::to_string(id)) == 1;
+      };
+      CHECK_FALSE(exists(oldDelivered));
+      CHECK_FALSE(exists(oldUnmatched));
+      CHECK(exists(recentDelivered));
+      CHECK(exists(oldDead));     // a dead letter waits for its replay
+      CHECK(exists(oldPending));  // still to deliver
+      CHECK(w.count("SELECT COUNT(*) FROM event_deliveries") == 3);
+      CHECK(w.count("SELECT COUNT(*) FROM event_deliveries WHERE status = 'dead'") == 1);
+      CHECK(w.count("SELECT COUNT(*) FROM webhook_deliveries") == 2);
+      CHECK(w.count("SELECT COUNT(*) FROM mail_sent WHERE delivery_key = '2:mail'") == 1);
+      CHECK(w.count("SELECT COUNT(*) FROM mail_sent") == 1);
+      // Nothing left to purge: a second run removes nothing.
+      CHECK(jobs::purgeOldRows(*w.db, jobs::RetentionPeriods{30, 30}, now).total() == 0);
+      // A shorter retention reaches the recent rows too, never the dead letter.
+      jobs::PurgeCounts shorter = jobs::purgeOldRows(*w.db, jobs::RetentionPeriods{7, 7}, now);
+      CHECK(shorter.eventDeliveries == 1);
+      CHECK(shorter.mailsSent == 1);
+      CHECK(exists(oldDead));
+    }
+  }
+}
+
+TEST_CASE("the purge goes through large backlogs in chunks") {
+  JobsWorld w(Backend::Sqlite);
+  long long now = storage::nowSeconds();
+  long long old = (now - 40 * kDay) * 1000;
+  w.db->transaction([&](soci::session& sql) {
+    for (int i = 0; i < 4500; ++i) {
+      long long id = 0;
+      sql << "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES ('t.x', 0, '{}', :c) "
+             "RETURNING id",
+          soci::use(old), soci::into(id);
+      sql << "INSERT INTO event_deliveries (event_id, subscriber, status, attempts, next_attempt_at, delivered_at) "
+             "VALUES (:e, 's', 'delivered', 1, :c, :d)",
+          soci::use(id), soci::use(old), soci::use(old);
+    }
+  });
+  jobs::PurgeCounts removed = jobs::purgeOldRows(*w.db, jobs::RetentionPeriods{}, now);
+  CHECK(removed.eventDeliveries == 4500);
+  CHECK(removed.events == 4500);
+  CHECK(w.count("SELECT COUNT(*) FROM event_outbox") == 0);
 }

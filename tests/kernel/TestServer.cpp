@@ -136,6 +136,8 @@ TestServer::TestServer(Backend backend, Options options) {
       {"smtp.port", std::to_string(smtp_.port())},
       {"smtp.from", "Ruche <no-reply@ruche.test>"},
       {"log.level", "warning"},
+      // The tests' webhook receivers listen on 127.0.0.1.
+      {"webhooks.allow_private", "true"},
   };
   overrides["themes.dir"] = RUCHE_TEST_THEMES;
   for (const auto& [key, value] : options.settings) {

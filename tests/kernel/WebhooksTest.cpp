@@ -251,7 +251,7 @@ TEST_CASE("a delivery nobody answers is retried with a doubling delay, then give
       // This test drives its own sender and clock: the app's sender must not
       // take the delivery first.
       server.app().webhookSender().stop();
-      ruche::webhooks::Webhooks hooks(server.services().db);
+      ruche::webhooks::Webhooks hooks(server.services().db, ruche::webhooks::TargetPolicy{true});
       auto created =
           hooks.create(setup.alpha, "http://127.0.0.1:" + std::to_string(closedPort) + "/hook", {"hours.logged"});
       long long deliveryId = hooks.enqueueTest(setup.alpha, created.id);
@@ -264,6 +264,7 @@ TEST_CASE("a delivery nobody answers is retried with a doubling delay, then give
       options.firstRetry = std::chrono::seconds(60);
       options.timeout = std::chrono::seconds(2);
       options.clock = [&clock] { return clock; };
+      options.allowPrivate = true;
       ruche::webhooks::WebhookSender sender(server.services().db, options);
 
       CHECK(sender.dispatchOnce() == 1);

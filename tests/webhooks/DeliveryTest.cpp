@@ -102,7 +102,9 @@ TEST_CASE(
                                           "/a/alpha/manage/webhooks", {});
       REQUIRE(tested.status == 303);
 
-      ruche::webhooks::WebhookSender sender(server.services().db);
+      ruche::webhooks::SenderOptions local;
+      local.allowPrivate = true;  // the receiver listens on 127.0.0.1
+      ruche::webhooks::WebhookSender sender(server.services().db, local);
       CHECK(sender.dispatchOnce() == 2);
       auto results = receiver.results();
       REQUIRE(results->size() == 2);
@@ -130,6 +132,7 @@ TEST_CASE(
       SUBCASE("a replayed delivery with an old timestamp fails verification") {
         ruche::webhooks::SenderOptions options;
         options.clock = [] { return ruche::storage::nowSeconds() - 600; };  // signed ten minutes ago
+        options.allowPrivate = true;
         ruche::webhooks::WebhookSender replaying(server.services().db, options);
         long long id = hooks.enqueueTest(alpha, webhookId);
         server.services().db.transaction([&](soci::session& sql) {
