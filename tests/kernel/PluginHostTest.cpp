@@ -326,3 +326,33 @@ TEST_CASE("a plugin subscriber that keeps failing is retried then dead-lettered 
   }
   CHECK(host.store().lastFailures("probe").size() >= 3);
 }
+
+TEST_CASE("a plugin's profile field is on the profile form and saved with the kernel's fields or not at all") {
+  TempDir plugins;
+  addPlugin(plugins.path(), "probe");
+  TestServer server(Backend::Sqlite, withPlugins(plugins.path()));
+  long long account = server.createAccount("fay@ruche.test", "correct horse battery", "Fay");
+  auto http = server.signedIn("fay@ruche.test", "correct horse battery");
+  auto& store = server.app().plugins().store();
+
+  auto form = http.get("/me/profile");
+  REQUIRE(form.status == 200);
+  CHECK(form.body.find("<label for=\"plugin_probe_nickname\">Libellé</label>") != std::string::npos);
+
+  HttpClient::FormFields fields = {
+      {"display_name", "Fay"}, {"timezone", "Europe/Paris"}, {"locale", "fr"}, {"plugin_probe_nickname", "Fafa"}};
+  auto saved = http.postFormWithCsrf("/me/profile", "/me/profile", fields);
+  CHECK(saved.status == 303);
+  CHECK(store.profileValue(account, "probe", "nickname") == "Fafa");
+
+  fields.back().second = std::string(41, 'x');  // the field holds 40 characters
+  auto refused = http.postFormWithCsrf("/me/profile", "/me/profile", fields);
+  CHECK(refused.status == 422);
+  CHECK(refused.body.find("id=\"plugin_probe_nickname-error\"") != std::string::npos);
+  CHECK(store.profileValue(account, "probe", "nickname") == "Fafa");
+
+  // A kernel field refused: the plugin's value is not saved either.
+  fields = {{"display_name", ""}, {"timezone", "Europe/Paris"}, {"locale", "fr"}, {"plugin_probe_nickname", "Fifi"}};
+  CHECK(http.postFormWithCsrf("/me/profile", "/me/profile", fields).status == 422);
+  CHECK(store.profileValue(account, "probe", "nickname") == "Fafa");
+}
