@@ -29,4 +29,8 @@ void registerEventPages(http::Router& router, app::Services& services);
 /// (guard: association admin): plugin states, enablement and settings.
 void registerPluginPages(http::Router& router, app::Services& services);
 
+/// Where the federation admin uploads a plugin archive: the one path allowed
+/// a body up to plugins.max_upload_bytes (App sets http's uploadBodyLimits).
+inline constexpr const char* kPluginUploadPath = "/admin/plugins/install";
+
 }  // namespace ruche::admin

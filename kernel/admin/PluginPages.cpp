@@ -1,8 +1,14 @@
+#include <Poco/Logger.h>
+
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <stdlib.h>
 
 #include "kernel/admin/AdminForms.h"
 #include "kernel/admin/AdminPages.h"
 #include "kernel/auth/Roles.h"
+#include "kernel/plugins/PluginArchive.h"
 #include "kernel/plugins/PluginCatalog.h"
 #include "kernel/plugins/PluginHost.h"
 #include "kernel/plugins/PluginInstaller.h"
@@ -12,7 +18,9 @@
 // every plugin of the plugins folders and of the database with its state,
 // check result, whether this process loaded it, and its last failures; it
 // switches plugins on and off, removes them (data kept) and purges them
-// (after a confirmation page). An association's page
+// (after a confirmation page), and installs one from an uploaded .tar.gz
+// (unpacked under DATA/tmp, then installed as `ruche plugin install` does;
+// a `ruche serve` process then reloads itself to load it). An association's page
 // (/a/<slug>/manage/plugins) switches the federation's active plugins on and
 // off there and fills their settings, a form built from the manifest.
 // Everything reads the folders and the database at each request, so what
@@ -21,6 +29,7 @@ namespace ruche::admin {
 namespace {
 
 using themes::Data;
+namespace fs = std::filesystem;
 
 const char* const kFederationBase = "/admin/plugins";
 
@@ -80,9 +89,30 @@ plugins::PluginEntry entryOrNotFound(app::Services& services, const http::Reques
   return *entry;
 }
 
+/// The ?plugin= of the "installed" message: a plugin name's characters only
+/// (the manifest checks the real rule), so the link cannot put other text in the page.
+bool looksLikePluginName(const std::string& name) {
+  if (name.empty() || name.size() > 31) {
+    return false;
+  }
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // ---- federation admin -------------------------------------------------------
 
-void federationPage(app::Services& services, http::Request& request, http::Response& response) {
+/// The install form's state when a posted archive was refused.
+struct UploadForm {
+  std::vector<http::FieldError> errors;
+  bool upgrade = false;
+};
+
+void federationPage(app::Services& services, http::Request& request, http::Response& response,
+                    const UploadForm& upload = {}) {
   plugins::PluginStore store(services.db);
   Data rows{Data::type::list};
   for (const auto& entry : plugins::listPlugins(pluginDirs(services), store)) {
@@ -136,8 +166,111 @@ void federationPage(app::Services& services, http::Request& request, http::Respo
   if (done == "enabled" || done == "disabled" || done == "removed" || done == "purged") {
     data.set("done", services.pages.text(request, "plugins.done." + done));
   }
-  data.set("restart_needed", boolean(done == "removed" || done == "purged"));
-  services.pages.page(request, response, "admin_plugins", data, "plugins.title");
+  std::string installed = request.queryValue("plugin");
+  if ((done == "installed" || done == "installed_restart") && looksLikePluginName(installed)) {
+    std::string text = services.pages.text(request, "plugins.done." + done);
+    replaceAll(text, "{name}", installed);
+    data.set("done", text);
+  }
+  data.set("restart_needed", boolean(done == "removed" || done == "purged" || done == "installed_restart"));
+  data.set("install_action", std::string(kPluginUploadPath));
+  data.set("max_upload_mib", std::to_string(services.settings.plugins.maxUploadBytes / (1024 * 1024)));
+  data.set("upgrade_checked", boolean(upload.upgrade));
+  data.set("errors", themes::PageRenderer::fieldErrors(upload.errors));
+  setText(data, "archive_error", upload.errors.empty() ? std::string() : upload.errors.front().message);
+  services.pages.page(request, response, "admin_plugins", data, "plugins.title", upload.errors.empty() ? 200 : 422);
+}
+
+// ---- install from an uploaded archive ----------------------------------------
+
+/// A folder under DATA/tmp for one upload, removed with its content at the end.
+class UploadFolder {
+ public:
+  explicit UploadFolder(const std::string& dataDir) {
+    fs::path base = fs::absolute(fs::path(dataDir) / "tmp");
+    fs::create_directories(base);
+    std::string pattern = (base / "plugin-upload-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a folder under " + base.string());
+    }
+    path_ = pattern;
+  }
+  ~UploadFolder() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  UploadFolder(const UploadFolder&) = delete;
+  UploadFolder& operator=(const UploadFolder&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+bool endsWith(const std::string& text, const std::string& end) {
+  return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;
+}
+
+/// The field error of a refused archive: a localised lead, then the
+/// installer's own words (which name the file and field), with the upload's
+/// temporary folder taken out of the paths.
+http::FieldError refusal(app::Services& services, const http::Request& request, const std::string& filename,
+                         std::string detail, const fs::path& unpacked) {
+  replaceAll(detail, unpacked.string() + "/", "");
+  std::string lead = services.pages.text(request, "plugins.upload.refused");
+  replaceAll(lead, "{file}", filename);
+  return {"archive", lead + " " + detail, "archive_refused"};
+}
+
+void installUpload(app::Services& services, http::Request& request, http::Response& response) {
+  UploadForm form;
+  form.upgrade = request.formValue("upgrade") == "1";
+  const http::UploadedFile* upload = request.file("archive");
+  std::string filename = upload == nullptr ? std::string() : upload->filename;
+  if (upload == nullptr || upload->content.empty()) {
+    form.errors.push_back({"archive", "Choose the plugin's archive.", "archive_missing"});
+  } else if (!endsWith(filename, ".tar.gz") && !endsWith(filename, ".tgz")) {
+    form.errors.push_back({"archive", "The archive must be a .tar.gz file.", "archive_type"});
+  }
+  if (!form.errors.empty()) {
+    form.errors = services.pages.localised(request, form.errors, "plugins.upload.");
+    federationPage(services, request, response, form);
+    return;
+  }
+
+  UploadFolder work(services.settings.dataDir);
+  fs::path archive = work.path() / "plugin.tar.gz";
+  fs::path unpacked = work.path() / "unpacked";
+  fs::create_directories(unpacked);
+  {
+    std::ofstream out(archive, std::ios::binary);
+    out.write(upload->content.data(), static_cast<std::streamsize>(upload->content.size()));
+    if (!out) {
+      throw std::runtime_error("cannot write the uploaded archive to " + archive.string());
+    }
+  }
+  plugins::InstallResult result;
+  try {
+    std::string folder = plugins::unpackPluginArchive(archive.string(), unpacked.string());
+    result = plugins::installPlugin(services.settings, services.db, folder, form.upgrade);
+  } catch (const plugins::ArchiveError& error) {
+    form.errors.push_back(refusal(services, request, filename, error.what(), unpacked));
+  } catch (const plugins::PluginError& error) {
+    form.errors.push_back(refusal(services, request, filename, error.what(), unpacked));
+  }
+  if (!form.errors.empty()) {
+    federationPage(services, request, response, form);
+    return;
+  }
+  Poco::Logger::get("ruche.plugins")
+      .information("%s installed plugin %s %s from an uploaded archive (%d migrations applied)", request.visitor.email,
+                   result.manifest.name, result.manifest.version.toString(), result.migrationsApplied);
+  bool reloading = static_cast<bool>(services.reloadServer);
+  response.redirect(std::string(kFederationBase) + "?done=" + (reloading ? "installed" : "installed_restart") +
+                    "&plugin=" + result.manifest.name);
+  if (reloading) {
+    services.reloadServer();  // after a short delay: this redirect goes out first
+  }
 }
 
 void purgeConfirmation(app::Services& services, http::Request& request, http::Response& response) {
@@ -340,6 +473,9 @@ void registerFederation(http::Router& router, app::Services& services) {
     }
     plugins::removePlugin(services.settings, services.db, entry.name, false);
     response.redirect(std::string(kFederationBase) + "?done=removed");
+  });
+  router.post(kPluginUploadPath, guard, [&services](http::Request& request, http::Response& response) {
+    installUpload(services, request, response);
   });
   router.get(base + "/{name}/purge", guard, [&services](http::Request& request, http::Response& response) {
     purgeConfirmation(services, request, response);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "kernel/admin/AdminPages.h"
 #include "kernel/app/RouteTable.h"
 #include "kernel/auth/Housekeeping.h"
 #include "kernel/auth/SessionMiddleware.h"
@@ -28,6 +29,8 @@ std::vector<storage::ModuleMigrations> App::allMigrations() {
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
+  // The plugin upload form is the one route whose body may exceed http.max_body_bytes.
+  settings_.http.uploadBodyLimits[admin::kPluginUploadPath] = settings_.plugins.maxUploadBytes;
   std::filesystem::create_directories(settings_.dataDir);
   db_ = storage::Database::open(settings_.databaseUrl, static_cast<std::size_t>(settings_.databasePool));
   storage::Migrator(*db_).migrate(allMigrations());
@@ -57,9 +60,19 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   // scheduler start; their routes after the kernel's.
   plugins_ = std::make_unique<plugins::PluginHost>(settings_, *db_, *events_, *jobs_, *mailer_, *pages_);
   plugins_->loadAll();
-  services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
-                                                  *sessions_, *apiTokens_, *guards_, *events_, plugins_.get(),
-                                                  plugins_.get()});
+  services_ = std::make_unique<Services>(Services{settings_,
+                                                  *db_,
+                                                  *mailer_,
+                                                  *templates_,
+                                                  *pages_,
+                                                  *accounts_,
+                                                  *sessions_,
+                                                  *apiTokens_,
+                                                  *guards_,
+                                                  *events_,
+                                                  plugins_.get(),
+                                                  plugins_.get(),
+                                                  {}});
   registerRoutes();
   plugins_->registerRoutes(router_, *guards_);
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "kernel/auth/Accounts.h"
 #include "kernel/auth/ApiTokens.h"
 #include "kernel/auth/Roles.h"
@@ -29,9 +31,14 @@ struct Services {
   auth::SessionStore& sessions;
   auth::ApiTokens& apiTokens;
   const auth::Guards& guards;
-  events::EventBus& events;  ///< publish(sql, …) inside the transaction of the change
-  plugins::PluginHost* plugins = nullptr;  ///< the loaded plugins (null only in tools that load none)
+  events::EventBus& events;                                ///< publish(sql, …) inside the transaction of the change
+  plugins::PluginHost* plugins = nullptr;                  ///< the loaded plugins (null only in tools that load none)
   domain::PersonalDataParts* personalDataParts = nullptr;  ///< the plugins' parts of a person's data
+  /// Makes this process reload soon (after the current response is sent) to
+  /// load newly installed plugins. Empty unless a `ruche serve` loop runs
+  /// (serveUntilStopped sets it): then a page says to restart instead. Set
+  /// before the server starts; tests may set their own.
+  std::function<void()> reloadServer;
 };
 
 }  // namespace ruche::app

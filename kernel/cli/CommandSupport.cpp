@@ -41,6 +41,8 @@ std::string requiredOption(const CommandLine& line, const std::string& name) {
 
 int serveUntilStopped(app::App& app, const config::Settings& settings,
                       const std::function<void(const std::string& url)>& announce) {
+  // A plugin installed from the admin panel is loaded by reloading, as after `ruche plugin install`.
+  app.services().reloadServer = [] { reloadSoon(std::chrono::milliseconds(200)); };
   app.start();
   auto& log = Poco::Logger::get("ruche");
   log.information("serving %s on %s (database: %s)", app.url(),

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <signal.h>
+#include <thread>
 #include <unistd.h>
 
 namespace ruche::cli {
@@ -48,6 +49,13 @@ std::optional<pid_t> askServerToReload(const std::string& dataDir) {
     return std::nullopt;
   }
   return pid;
+}
+
+void reloadSoon(std::chrono::milliseconds delay) {
+  std::thread([delay] {
+    std::this_thread::sleep_for(delay);
+    kill(getpid(), SIGHUP);
+  }).detach();
 }
 
 void requestRestart() {

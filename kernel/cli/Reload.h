@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -20,6 +21,11 @@ void removePidFile(const std::string& dataDir);
 std::optional<pid_t> runningServer(const std::string& dataDir);
 /// Sends SIGHUP to the server of this data folder; its pid, or none if no server runs.
 std::optional<pid_t> askServerToReload(const std::string& dataDir);
+
+/// Raises SIGHUP at this process after `delay`, from a detached thread, so
+/// the response being written goes out first. Only for a process in the
+/// serve loop (serveUntilStopped), which takes SIGHUP as "reload".
+void reloadSoon(std::chrono::milliseconds delay);
 
 /// Marks that the process must start again once the command returns.
 void requestRestart();

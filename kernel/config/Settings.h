@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct HttpSettings {
   int keepAliveRequests = 100;
   int requestTimeoutSeconds = 15;
   std::size_t maxBodyBytes = 1024 * 1024;
+  /// Exceptions to maxBodyBytes for POSTs to these exact paths (uploads):
+  /// path -> largest body. Not a key of its own: App fills it from the
+  /// uploading feature's key (plugins.max_upload_bytes).
+  std::map<std::string, std::size_t> uploadBodyLimits;
   /// Peers whose X-Forwarded-For is believed (the reverse proxy in front).
   std::vector<std::string> trustedProxies = {"127.0.0.1", "::1"};
 };
@@ -59,6 +64,8 @@ struct PluginSettings {
   std::vector<std::string> dirs;
   int failureLimit = 5;  ///< failures within the window that switch a plugin off
   long long failureWindowSeconds = 600;
+  /// Largest plugin archive the admin panel accepts (the body of its upload form).
+  std::size_t maxUploadBytes = 64 * 1024 * 1024;
 };
 
 /// Everything read from the config file, environment and command line.

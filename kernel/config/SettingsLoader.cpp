@@ -171,6 +171,12 @@ const std::vector<KeyDef>& keyDefs() {
        [](Settings& s, const std::string& k, const std::string& v) {
          s.plugins.failureWindowSeconds = parseInt(k, v, 1, 86400 * 30);
        }},
+      {{"plugins.max_upload_bytes", "",
+        "largest plugin archive the admin panel accepts, in bytes (default 67108864, 64 MiB); only its upload "
+        "form gets more than http.max_body_bytes"},
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.plugins.maxUploadBytes = static_cast<std::size_t>(parseInt(k, v, 1024, 1 << 30));
+       }},
       {{"log.level", "", "fatal, critical, error, warning, notice, information, debug or trace"},
        [](Settings& s, const std::string& k, const std::string& v) {
          static const std::vector<std::string> levels = {"fatal",  "critical",    "error", "warning",

@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include "kernel/http/Multipart.h"
 #include "kernel/http/RequestIdFormatter.h"
 
 namespace ruche::http {
@@ -163,8 +164,18 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     return readBody(in, request, response);
   }
 
+  // http.max_body_bytes, or the larger limit of an upload path (uploadBodyLimits).
+  std::size_t bodyLimit(const Request& request) const {
+    const auto& uploads = owner_.settings_.uploadBodyLimits;
+    auto upload = uploads.find(request.path);
+    if (request.method == "POST" && upload != uploads.end()) {
+      return std::max(upload->second, owner_.settings_.maxBodyBytes);
+    }
+    return owner_.settings_.maxBodyBytes;
+  }
+
   bool readBody(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
-    const std::size_t limit = owner_.settings_.maxBodyBytes;
+    const std::size_t limit = bodyLimit(request);
     if (in.hasContentLength() && static_cast<std::size_t>(in.getContentLength64()) > limit) {
       response.closeConnection = true;
       // A body up to a few times the limit is read and dropped, so the client
@@ -192,6 +203,17 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     }
     if (in.getContentType().rfind("application/x-www-form-urlencoded", 0) == 0) {
       request.form = parseUrlEncoded(request.body);
+    } else if (isMultipartFormData(in.getContentType())) {
+      // Taken apart here like a urlencoded form, so the CSRF check and the
+      // handlers read its text fields from request.form.
+      try {
+        MultipartForm form = parseMultipart(request.body, in.getContentType());
+        request.form = std::move(form.fields);
+        request.files = std::move(form.files);
+      } catch (const HttpError& error) {
+        owner_.pipeline_.refuse(request, response, error);
+        return false;
+      }
     }
     return true;
   }

@@ -54,6 +54,11 @@ std::vector<std::string> Request::formValues(const std::string& name) const {
   return it == form.end() ? std::vector<std::string>{} : it->second;
 }
 
+const UploadedFile* Request::file(const std::string& name) const {
+  auto it = files.find(name);
+  return it == files.end() || it->second.empty() ? nullptr : &it->second.front();
+}
+
 std::vector<std::string> Request::queryValues(const std::string& name) const {
   auto it = query.find(name);
   return it == query.end() ? std::vector<std::string>{} : it->second;

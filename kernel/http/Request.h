@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel/http/Multipart.h"
+
 namespace ruche::http {
 
 /// Who is making the request, filled by the session or API-token middleware.
@@ -32,8 +34,9 @@ class Request {
   std::string path;    ///< decoded path, without the query
   std::string target;  ///< path and query as sent, for redirects back
   std::map<std::string, std::vector<std::string>> query;
-  std::map<std::string, std::vector<std::string>> form;  ///< urlencoded body
-  std::map<std::string, std::string> headers;            ///< lower-case names
+  std::map<std::string, std::vector<std::string>> form;    ///< urlencoded or multipart body's text fields
+  std::map<std::string, std::vector<UploadedFile>> files;  ///< multipart body's files, by field name
+  std::map<std::string, std::string> headers;              ///< lower-case names
   std::map<std::string, std::string> cookies;
   std::map<std::string, std::string> pathParams;
   std::string body;
@@ -52,6 +55,8 @@ class Request {
   std::string formValue(const std::string& name) const;
   std::vector<std::string> formValues(const std::string& name) const;
   std::vector<std::string> queryValues(const std::string& name) const;
+  /// The first file sent in field `name`, or null when none was.
+  const UploadedFile* file(const std::string& name) const;
   std::string header(const std::string& lowerName) const;
   std::string cookie(const std::string& name) const;
   std::string param(const std::string& name) const;
