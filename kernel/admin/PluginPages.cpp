@@ -477,6 +477,11 @@ void registerFederation(http::Router& router, app::Services& services) {
   router.post(kPluginUploadPath, guard, [&services](http::Request& request, http::Response& response) {
     installUpload(services, request, response);
   });
+  // A refused upload's page is at the form's address: its language links
+  // (?lang=…) come back here with a GET, which shows the plugins page.
+  router.get(kPluginUploadPath, guard, [](http::Request&, http::Response& response) {
+    response.redirect(std::string(kFederationBase) + "#install");
+  });
   router.get(base + "/{name}/purge", guard, [&services](http::Request& request, http::Response& response) {
     purgeConfirmation(services, request, response);
   });
