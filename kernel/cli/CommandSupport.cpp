@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "kernel/cli/Commands.h"
+#include "kernel/cli/Reload.h"
 #include "kernel/storage/Migrator.h"
 
 namespace ruche::cli {
@@ -45,9 +46,16 @@ int serveUntilStopped(app::App& app, const config::Settings& settings,
   log.information("serving %s on %s (database: %s)", app.url(),
                   settings.http.listenHost + ":" + std::to_string(app.port()), app.services().db.target().describe());
   announce(app.url());
+  writePidFile(settings.dataDir);
   std::string signal = waitForStopSignal();
   log.information("%s received: finishing in-flight requests", signal);
   app.stop();
+  removePidFile(settings.dataDir);
+  if (signal == "SIGHUP") {
+    log.information("stopped: starting again to reload the configuration and plugins");
+    requestRestart();
+    return 0;
+  }
   log.information("stopped");
   return 0;
 }

@@ -21,8 +21,9 @@ std::string describe(const http::HttpError& error);
 /// The value of a required --option; UsageError when it is missing.
 std::string requiredOption(const CommandLine& line, const std::string& name);
 
-/// Starts `app`, calls `announce(url)` once it listens, waits for SIGINT or
-/// SIGTERM and stops after in-flight requests. Call blockStopSignals() and
+/// Starts `app`, calls `announce(url)` once it listens, waits for SIGINT,
+/// SIGTERM or SIGHUP and stops after in-flight requests; after SIGHUP the
+/// process starts again (see Reload.h). Call blockStopSignals() and
 /// set up logging before building the App (it starts threads).
 int serveUntilStopped(app::App& app, const config::Settings& settings,
                       const std::function<void(const std::string& url)>& announce);

@@ -52,21 +52,21 @@ const std::vector<Command>& commands() {
       {"plugin", "create, install, list, remove, enable and disable plugins",
        std::string(kPluginNewHelp) + "\n" +
            std::string("Usage: ruche plugin list\n"
-                   "       ruche plugin install PATH [--upgrade]\n"
-                   "       ruche plugin remove NAME [--purge]\n"
-                   "       ruche plugin enable NAME [--org SLUG]\n"
-                   "       ruche plugin disable NAME [--org SLUG]\n"
-                   "Every form also takes [--config FILE] [--data DIR].\n\n"
-                   "  list       every plugin of plugins.dirs and of the database: version, state,\n"
-                   "             associations where enabled, and the check of its manifest and library\n"
-                   "  install    checks the plugin folder PATH (plugin.json, NAME.so, migrations), copies\n"
-                   "             it into the first folder of plugins.dirs and applies its migrations\n"
-                   "  --upgrade  replace an installed plugin by the same or a newer version\n"
-                   "  remove     deletes the plugin's folder; its data is kept\n"
-                   "  --purge    also drops its tables and deletes its settings and enablement\n"
-                   "  enable     switch the plugin on for the federation (also after it failed or\n"
-                   "             crashed), or with --org for one association\n"
-                   "  disable    switch it off for the federation, or with --org for one association\n\n") +
+                       "       ruche plugin install PATH [--upgrade]\n"
+                       "       ruche plugin remove NAME [--purge]\n"
+                       "       ruche plugin enable NAME [--org SLUG]\n"
+                       "       ruche plugin disable NAME [--org SLUG]\n"
+                       "Every form also takes [--config FILE] [--data DIR].\n\n"
+                       "  list       every plugin of plugins.dirs and of the database: version, state,\n"
+                       "             associations where enabled, and the check of its manifest and library\n"
+                       "  install    checks the plugin folder PATH (plugin.json, NAME.so, migrations), copies\n"
+                       "             it into the first folder of plugins.dirs and applies its migrations\n"
+                       "  --upgrade  replace an installed plugin by the same or a newer version\n"
+                       "  remove     deletes the plugin's folder; its data is kept\n"
+                       "  --purge    also drops its tables and deletes its settings and enablement\n"
+                       "  enable     switch the plugin on for the federation (also after it failed or\n"
+                       "             crashed), or with --org for one association\n"
+                       "  disable    switch it off for the federation, or with --org for one association\n\n") +
            plugins::restartAdvice() + "\nExits 1 when the plugin is refused or unknown, with the reason.\n",
        runPlugin},
       {"doctor", "check the installation",

@@ -35,9 +35,9 @@ void setUpLogging(const std::string& level);
 /// Writes out log lines still queued; main calls it before exiting.
 void flushLogs();
 
-/// Blocks SIGINT/SIGTERM in every thread; call before starting threads.
+/// Blocks SIGINT/SIGTERM/SIGHUP in every thread; call before starting threads.
 void blockStopSignals();
-/// Waits until SIGINT or SIGTERM arrives; returns its name.
+/// Waits until SIGINT, SIGTERM or SIGHUP arrives; returns its name.
 std::string waitForStopSignal();
 
 }  // namespace ruche::cli

@@ -6,11 +6,11 @@
 #include <sys/stat.h>
 
 #include "kernel/app/App.h"
-#include "kernel/domain/Missions.h"
 #include "kernel/auth/Secrets.h"
 #include "kernel/cli/CommandSupport.h"
 #include "kernel/cli/Commands.h"
 #include "kernel/cli/DemoData.h"
+#include "kernel/domain/Missions.h"
 
 namespace ruche::cli {
 namespace {

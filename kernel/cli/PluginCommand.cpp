@@ -6,6 +6,7 @@
 
 #include "kernel/cli/CommandSupport.h"
 #include "kernel/cli/Commands.h"
+#include "kernel/cli/Reload.h"
 #include "kernel/domain/Associations.h"
 #include "kernel/plugins/PluginCatalog.h"
 #include "kernel/plugins/PluginInstaller.h"
@@ -52,6 +53,17 @@ int list(const config::Settings& settings, storage::Database& db) {
   return 0;
 }
 
+/// A server running on this data folder loads the change now (it reloads
+/// itself, requests in flight finish first); otherwise, say what to do.
+void tellServerToReload(const config::Settings& settings) {
+  if (auto pid = askServerToReload(settings.dataDir)) {
+    std::cout << "the running server (pid " << *pid << ") is reloading to load it; requests in flight finish first"
+              << std::endl;
+  } else {
+    std::cout << plugins::restartAdvice() << std::endl;
+  }
+}
+
 int install(const CommandLine& line, const config::Settings& settings, storage::Database& db) {
   if (line.args.size() < 2 || line.args[1].empty()) {
     throw UsageError("say which folder: ruche plugin install PATH");
@@ -66,8 +78,8 @@ int install(const CommandLine& line, const config::Settings& settings, storage::
   }
   std::cout << " in " << result.folder << "\n"
             << "applied " << result.migrationsApplied << " migration" << (result.migrationsApplied == 1 ? "" : "s")
-            << " of plugin:" << manifest.name << "\n"
-            << plugins::restartAdvice() << std::endl;
+            << " of plugin:" << manifest.name << std::endl;
+  tellServerToReload(settings);
   return 0;
 }
 
@@ -90,7 +102,7 @@ int remove(const CommandLine& line, const config::Settings& settings, storage::D
   } else {
     std::cout << name << " is removed; its data is kept (ruche plugin remove " << name << " --purge deletes it)\n";
   }
-  std::cout << plugins::restartAdvice() << std::endl;
+  tellServerToReload(settings);
   return 0;
 }
 

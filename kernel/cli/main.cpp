@@ -1,8 +1,11 @@
 // `ruche`: the one executable a federation runs. Each command is a file in
 // this folder; this page only dispatches and turns errors into exit codes.
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "kernel/cli/Commands.h"
+#include "kernel/cli/Reload.h"
 #include "kernel/config/ConfigError.h"
 #include "kernel/storage/Migrator.h"
 
@@ -51,7 +54,14 @@ int main(int argc, char** argv) {
       ~FlushLogsOnExit() { flushLogs(); }
     } flushOnExit;
     try {
-      return command.run(line);
+      int status = command.run(line);
+      if (restartRequested()) {
+        flushLogs();
+        restartProcess(argv);
+        std::cerr << "ruche: could not start again: " << std::strerror(errno) << "\n";
+        return 1;
+      }
+      return status;
     } catch (const UsageError& e) {
       std::cerr << "ruche " << command.name << ": " << e.what() << "\n\n" << command.help;
       return 2;

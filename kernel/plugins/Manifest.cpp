@@ -16,6 +16,15 @@ namespace {
 
 using Poco::JSON::Object;
 
+/// Names a plugin cannot take: its tables are "<name>_…", so a name that
+/// prefixes kernel tables ("mission" → mission_skills) would let a purge drop
+/// them; and its pages live at /a/<slug>/<name>, where the kernel has pages.
+const std::set<std::string> kReservedNames = {
+    "account", "admin",  "api",    "application", "applications", "association",  "availability", "calendar",
+    "email",   "event",  "events", "federation",  "hours",        "job",          "kernel",       "login",
+    "mail",    "manage", "me",     "mission",     "missions",     "notification", "plugin",       "plugins",
+    "profile", "ruche",  "schema", "session",     "skill",        "sqlite",       "webhook",      "webhooks"};
+
 const std::regex kNamePattern("^[a-z][a-z0-9_]{1,30}$");
 const std::regex kSettingKeyPattern("^[a-z][a-z0-9_]{0,40}$");
 const std::set<std::string> kTopLevelKeys = {"name",        "version",      "sdk",          "title",
@@ -202,6 +211,9 @@ Manifest parseManifest(const std::string& text, const std::string& file) {
   if (!std::regex_match(manifest.name, kNamePattern)) {
     check.fail("name",
                "\"" + manifest.name + "\" must be 2 to 31 characters of a-z, 0-9 and _, starting with a letter");
+  }
+  if (kReservedNames.count(manifest.name) != 0) {
+    check.fail("name", "\"" + manifest.name + "\" is reserved by the kernel (its tables or pages use it)");
   }
   check.setPlugin(manifest.name);
   check.onlyKnownKeys(*root, kTopLevelKeys, "");

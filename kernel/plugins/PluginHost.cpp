@@ -473,6 +473,59 @@ std::vector<PluginWidget> PluginHost::widgets(http::Request& request) {
   return boxes;
 }
 
+std::vector<PluginProfileField> PluginHost::profileFields(long long accountId, const std::string& locale) {
+  std::vector<PluginProfileField> fields;
+  for (const auto& plugin : loaded_) {
+    if (plugin->profileFields().empty() || !store_.isActive(plugin->name())) {
+      continue;
+    }
+    auto values = store_.profileValues(accountId, plugin->name());
+    for (const auto& declared : plugin->profileFields()) {
+      PluginProfileField field;
+      field.plugin = plugin->name();
+      field.key = declared.key;
+      field.formName = "plugin_" + plugin->name() + "_" + declared.key;
+      field.label = plugin->messages().text(locale, declared.labelKey);
+      field.boolean = declared.type == sdk::ProfileField::Type::Boolean;
+      field.maxLength = declared.maxLength;
+      auto it = values.find(declared.key);
+      field.value = it == values.end() ? "" : it->second;
+      fields.push_back(std::move(field));
+    }
+  }
+  return fields;
+}
+
+std::vector<http::FieldError> PluginHost::saveProfileFields(long long accountId, const http::Request& request,
+                                                            bool checkOnly) {
+  std::vector<http::FieldError> errors;
+  std::vector<std::pair<const PluginProfileField*, std::string>> accepted;
+  auto fields = profileFields(accountId, request.locale);
+  for (const auto& field : fields) {
+    std::string value = request.formValue(field.formName);
+    if (field.boolean) {
+      value = value.empty() ? "" : "1";
+    } else {
+      std::size_t characters = static_cast<std::size_t>(std::count_if(
+          value.begin(), value.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+      if (characters > static_cast<std::size_t>(field.maxLength)) {
+        errors.push_back(http::FieldError{
+            field.formName, "must be at most " + std::to_string(field.maxLength) + " characters", "too_long"});
+        continue;
+      }
+    }
+    accepted.emplace_back(&field, value);
+  }
+  if (!checkOnly && errors.empty()) {
+    db_.transaction([&](soci::session&) {
+      for (const auto& [field, value] : accepted) {
+        store_.setProfileValue(accountId, field->plugin, field->key, value);
+      }
+    });
+  }
+  return errors;
+}
+
 std::map<std::string, std::string> PluginHost::exportPersonalData(long long accountId, const std::string& email) {
   std::map<std::string, std::string> parts;
   for (const auto& plugin : loaded_) {

@@ -10,6 +10,7 @@
 #include "kernel/config/Settings.h"
 #include "kernel/domain/PersonalData.h"
 #include "kernel/events/EventBus.h"
+#include "kernel/http/HttpError.h"
 #include "kernel/http/Router.h"
 #include "kernel/jobs/JobScheduler.h"
 #include "kernel/mail/Mailer.h"
@@ -44,6 +45,17 @@ struct PluginWidget {
   std::string plugin;
   std::string title;
   std::string html;
+};
+
+/// A profile field a plugin added, with a person's value.
+struct PluginProfileField {
+  std::string plugin;
+  std::string key;
+  std::string formName;  ///< "plugin_<plugin>_<key>": the form field
+  std::string label;     ///< in the visitor's language
+  bool boolean = false;
+  int maxLength = 200;
+  std::string value;  ///< "" when never given; "1" for a ticked box
 };
 
 /// Folders directly under `dirs` that hold a plugin.json, sorted by name.
@@ -95,6 +107,13 @@ class PluginHost : public domain::PersonalDataParts {
   /// Dashboard boxes of the plugins on in the request's association. A
   /// widget that throws is left out (and counted as a failure).
   std::vector<PluginWidget> widgets(http::Request& request);
+
+  /// The profile fields of the active plugins, with the person's values.
+  std::vector<PluginProfileField> profileFields(long long accountId, const std::string& locale);
+  /// Checks the submitted values of every field (texts at most their
+  /// length); stores them unless `checkOnly` or a value is refused. Returns
+  /// the refusals, named by form field.
+  std::vector<http::FieldError> saveProfileFields(long long accountId, const http::Request& request, bool checkOnly);
 
   /// The plugins' parts of a person's data export, by plugin name (JSON text
   /// of an object each).

@@ -32,14 +32,16 @@ void removeQuietly(const fs::path& path) {
 }  // namespace
 
 const std::string& restartCommand() {
-  static const std::string command = "systemctl restart ruche";
+  static const std::string command = "systemctl reload ruche";
   return command;
 }
 
 const std::string& restartAdvice() {
   static const std::string advice =
-      "A running server loads a new or upgraded library when it restarts: " + restartCommand() +
-      " (requests in flight finish first).\n"
+      "A running server loads a new or upgraded library when it reloads (SIGHUP: requests in flight finish, then "
+      "it starts again): `ruche plugin install` asks the server of its data folder to do so; other servers: " +
+      restartCommand() +
+      ".\n"
       "Enabling or disabling a plugin needs no restart.";
   return advice;
 }

@@ -12,6 +12,7 @@
 #include "kernel/domain/Taxonomy.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
+#include "kernel/plugins/PluginHost.h"
 #include "kernel/web/Registrations.h"
 #include "kernel/web/SignInCookie.h"
 
@@ -199,6 +200,26 @@ void profilePage(app::Services& services, http::Request& request, http::Response
   Data errorTexts = errorsData(services, request, errors);
   data.set("errors", errorTexts);
   data.set("saved", boolData(errors.empty() && request.queryValue("saved") == "1"));
+  Data pluginFields{Data::type::list};
+  if (services.plugins != nullptr) {
+    for (const auto& field : services.plugins->profileFields(request.visitor.accountId, request.locale)) {
+      // After a refused submission, show what was typed, not what is stored.
+      std::string value = request.method == "POST" ? request.formValue(field.formName) : field.value;
+      Data item{Data::type::object};
+      item.set("name", field.formName);
+      item.set("label", field.label);
+      item.set("value", value);
+      item.set("boolean", boolData(field.boolean));
+      item.set("checked", boolData(!value.empty()));
+      item.set("max", std::to_string(field.maxLength));
+      if (const Data* message = errorTexts.get(field.formName)) {
+        item.set("error", *message);
+      }
+      pluginFields.push_back(item);
+    }
+  }
+  data.set("has_plugin_fields", boolData(!pluginFields.is_empty_list()));
+  data.set("plugin_fields", pluginFields);
 
   std::vector<std::pair<std::string, std::string>> zones;
   for (const auto& zone : kTimeZones) {
@@ -350,13 +371,33 @@ void registerProfilePages(http::Router& router, app::Services& services) {
   });
   router.post("/me/profile", guards.signedIn(), [&services](http::Request& request, http::Response& response) {
     domain::ProfileInput input = inputFrom(request);
+    long long me = request.visitor.accountId;
+    std::vector<http::FieldError> pluginErrors;
+    bool kernelFieldsPassed = false;
+    if (services.plugins != nullptr) {
+      pluginErrors = services.plugins->saveProfileFields(me, request, true);
+    }
     try {
-      domain::Profiles(services.db).save(request.visitor.accountId, input);
+      // The kernel's fields and the plugins' are saved together or not at all.
+      services.db.transaction([&](soci::session&) {
+        domain::Profiles(services.db).save(me, input);
+        kernelFieldsPassed = true;
+        if (!pluginErrors.empty()) {
+          throw http::unprocessable(pluginErrors);
+        }
+        if (services.plugins != nullptr) {
+          services.plugins->saveProfileFields(me, request, false);
+        }
+      });
     } catch (const http::HttpError& error) {
       if (error.status() != 422) {
         throw;
       }
-      profilePage(services, request, response, input, error.fields());
+      std::vector<http::FieldError> all = error.fields();
+      if (!kernelFieldsPassed) {
+        all.insert(all.end(), pluginErrors.begin(), pluginErrors.end());
+      }
+      profilePage(services, request, response, input, all);
       return;
     }
     response.redirect("/me/profile?saved=1");

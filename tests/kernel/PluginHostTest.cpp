@@ -289,3 +289,70 @@ TEST_CASE("a plugin's menu entry and dashboard widget show only where it is on")
   CHECK(dashboard.body.find("<h2 id=\"widget-probe\">Sonde</h2>") != std::string::npos);
   CHECK(dashboard.body.find("<p>Éléments : 0</p>") != std::string::npos);
 }
+
+TEST_CASE("a plugin subscriber that keeps failing is retried then dead-lettered and a replay delivers again") {
+  TempDir plugins;
+  addPlugin(plugins.path(), "probe");
+  TestServer server(Backend::Sqlite, withPlugins(plugins.path(), {{"events.max_attempts", "2"},
+                                                                  {"events.first_retry_ms", "50"},
+                                                                  {"plugins.failure_limit", "100"}}));
+  long long association = server.createAssociation("ruche-dead", "Dead");
+  auto& host = server.app().plugins();
+  host.store().setEnabled("probe", association, true);
+  server.createAccount("eve@ruche.test", "correct horse battery", "Eve");
+  auto http = server.signedIn("eve@ruche.test", "correct horse battery");
+  REQUIRE(http.postFormWithCsrf("/a/ruche-dead/probe/items", "/a/ruche-dead/probe", {{"label", "poison"}}).status ==
+          303);
+  auto& bus = server.services().events;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (bus.deadLetters().empty() && std::chrono::steady_clock::now() < until) {
+    bus.dispatchOnce();
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  auto dead = bus.deadLetters();
+  REQUIRE(dead.size() == 1);
+  CHECK(dead.front().subscriber == "plugin.probe.watch");
+  CHECK(dead.front().attempts == 2);
+  CHECK(dead.front().lastError.find("poison pill") != std::string::npos);
+  auto failures = host.store().lastFailures("probe");
+  REQUIRE(failures.size() == 2);
+  CHECK(failures.front().kind == "event");
+  // A replay reaches the subscriber again (which fails again: the same pill).
+  CHECK(bus.replay(dead.front().deliveryId));
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (host.store().lastFailures("probe").size() < 3 && std::chrono::steady_clock::now() < until) {
+    bus.dispatchOnce();
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  CHECK(host.store().lastFailures("probe").size() >= 3);
+}
+
+TEST_CASE("a plugin's profile field is on the profile form and saved with the kernel's fields or not at all") {
+  TempDir plugins;
+  addPlugin(plugins.path(), "probe");
+  TestServer server(Backend::Sqlite, withPlugins(plugins.path()));
+  long long account = server.createAccount("fay@ruche.test", "correct horse battery", "Fay");
+  auto http = server.signedIn("fay@ruche.test", "correct horse battery");
+  auto& store = server.app().plugins().store();
+
+  auto form = http.get("/me/profile");
+  REQUIRE(form.status == 200);
+  CHECK(form.body.find("<label for=\"plugin_probe_nickname\">Libellé</label>") != std::string::npos);
+
+  HttpClient::FormFields fields = {
+      {"display_name", "Fay"}, {"timezone", "Europe/Paris"}, {"locale", "fr"}, {"plugin_probe_nickname", "Fafa"}};
+  auto saved = http.postFormWithCsrf("/me/profile", "/me/profile", fields);
+  CHECK(saved.status == 303);
+  CHECK(store.profileValue(account, "probe", "nickname") == "Fafa");
+
+  fields.back().second = std::string(41, 'x');  // the field holds 40 characters
+  auto refused = http.postFormWithCsrf("/me/profile", "/me/profile", fields);
+  CHECK(refused.status == 422);
+  CHECK(refused.body.find("id=\"plugin_probe_nickname-error\"") != std::string::npos);
+  CHECK(store.profileValue(account, "probe", "nickname") == "Fafa");
+
+  // A kernel field refused: the plugin's value is not saved either.
+  fields = {{"display_name", ""}, {"timezone", "Europe/Paris"}, {"locale", "fr"}, {"plugin_probe_nickname", "Fifi"}};
+  CHECK(http.postFormWithCsrf("/me/profile", "/me/profile", fields).status == 422);
+  CHECK(store.profileValue(account, "probe", "nickname") == "Fafa");
+}
