@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <utility>
 
 #include "kernel/http/HttpError.h"
 #include "kernel/plugins/KernelRequest.h"
@@ -260,13 +261,13 @@ void PluginHost::loadAll() {
   for (const auto& [name, problem] : problems) {
     std::string message = PluginError(name, problem).what();
     hostLog().error("%s", message);
-    if (auto* entry = const_cast<PluginReport*>(report(name))) {
+    if (PluginReport* entry = findReport(name)) {
       entry->problem = message;
     }
   }
 
   for (const auto& name : order) {
-    auto* entry = const_cast<PluginReport*>(report(name));
+    PluginReport* entry = findReport(name);
     const Manifest& manifest = manifests.at(name);
     try {
       storage::Migrator(db_).migrate({pluginMigrations(manifest, db_.backend())});
@@ -301,6 +302,10 @@ const PluginReport* PluginHost::report(const std::string& name) const {
     }
   }
   return nullptr;
+}
+
+PluginReport* PluginHost::findReport(const std::string& name) {
+  return const_cast<PluginReport*>(std::as_const(*this).report(name));
 }
 
 bool PluginHost::loaded(const std::string& name) const {
@@ -422,7 +427,7 @@ void PluginHost::wireJobs(const std::shared_ptr<LoadedPlugin>& plugin) {
 }
 
 std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long long associationId,
-                                             const std::string& where) const {
+                                             const std::string& where) {
   std::vector<PluginMenuLink> links;
   for (const auto& plugin : loaded_) {
     for (const auto& entry : plugin->menus()) {
@@ -433,8 +438,7 @@ std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long 
       if (kind != where) {
         continue;
       }
-      bool on = federation ? const_cast<PluginStore&>(store_).isActive(plugin->name())
-                           : const_cast<PluginStore&>(store_).answersIn(plugin->name(), associationId);
+      bool on = federation ? store_.isActive(plugin->name()) : store_.answersIn(plugin->name(), associationId);
       if (!on || (entry.access != sdk::Access::Public && !request.visitor.signedIn())) {
         continue;
       }
@@ -530,10 +534,11 @@ std::map<std::string, std::string> PluginHost::exportPersonalData(long long acco
   std::map<std::string, std::string> parts;
   for (const auto& plugin : loaded_) {
     sdk::Value part = sdk::Value::object();
+    sdk::Value profile = sdk::Value::object();
     for (const auto& [key, value] : store_.profileValues(accountId, plugin->name())) {
-      part.set("profile", part["profile"].isNull() ? sdk::Value::object() : part["profile"]);
-      sdk::Value profile = part["profile"];
       profile.set(key, value);
+    }
+    if (profile.size() > 0) {
       part.set("profile", profile);
     }
     for (const auto& handler : plugin->personalDataHandlers()) {

@@ -102,8 +102,7 @@ class PluginHost : public domain::PersonalDataParts {
 
   /// Links of the loaded plugins that are on in `associationId` and that the
   /// request's visitor may follow, in the visitor's language.
-  std::vector<PluginMenuLink> menu(const http::Request& request, long long associationId,
-                                   const std::string& where) const;
+  std::vector<PluginMenuLink> menu(const http::Request& request, long long associationId, const std::string& where);
   /// Dashboard boxes of the plugins on in the request's association. A
   /// widget that throws is left out (and counted as a failure).
   std::vector<PluginWidget> widgets(http::Request& request);
@@ -133,6 +132,7 @@ class PluginHost : public domain::PersonalDataParts {
   void inContext(const LoadedPlugin& plugin, long long associationId, const http::Request* request, long long now,
                  Work&& work);
   std::string markerPath() const;
+  PluginReport* findReport(const std::string& name);
   const config::Settings& settings_;
   storage::Database& db_;
   events::EventBus& events_;
