@@ -58,9 +58,9 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   // scheduler start; their routes after the kernel's.
   plugins_ = std::make_unique<plugins::PluginHost>(settings_, *db_, *events_, *jobs_, *mailer_, *pages_);
   plugins_->loadAll();
-  services_ =
-      std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_, *sessions_,
-                                          *apiTokens_, *guards_, *events_, plugins_.get(), plugins_.get()});
+  services_ = std::make_unique<Services>(Services{settings_, *db_, *mailer_, *templates_, *pages_, *accounts_,
+                                                  *sessions_, *apiTokens_, *guards_, *events_, plugins_.get(),
+                                                  plugins_.get()});
   registerRoutes();
   plugins_->registerRoutes(router_, *guards_);
 
