@@ -185,6 +185,9 @@ PluginHost::PluginHost(const config::Settings& settings, storage::Database& db, 
     mail.to = payload["to"].asString();
     mail.subject = payload["subject"].asString();
     mail.body = payload["text"].asString();
+    if (std::string html = payload["html"].asString(); !html.empty()) {
+      mail.html = html;  // the plugin's whole document, sent as it is
+    }
     std::string unsubscribe = payload["unsubscribe"].asString();
     if (!unsubscribe.empty()) {
       mail.body += "\n\n-- \n" + unsubscribe + "\n";
