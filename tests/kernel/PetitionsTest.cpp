@@ -7,6 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "kernel/plugins/PluginHost.h"
 #include "kernel/storage/Database.h"
@@ -379,6 +381,67 @@ TEST_CASE(
       CHECK(world.confirmed(id) == 2);
 
       CHECK(world.server.client().get(kHome + "/manage/" + std::to_string(id) + "/signatures.csv").status != 200);
+    }
+  }
+}
+
+TEST_CASE("concurrent petition confirmations are each counted once, over the counter shards") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      World world(backend);
+      long long id = world.create("open");
+      constexpr int kSigners = 24;
+      for (int i = 0; i < kSigners; ++i) {
+        world.execute(
+            "INSERT INTO petitions_signatures (petition_id, email, email_key, name, token, token_expires_at, "
+            "mailed_at, created_at) VALUES (" +
+            std::to_string(id) + ", 's" + std::to_string(i) + "@example.org', 's" + std::to_string(i) +
+            "@example.org', 'S', 'token" + std::to_string(i) + "', 4102444800, 0, 0)");
+      }
+      // Each signer confirms their own link, and signer 0 three times at once.
+      std::vector<std::string> tokens;
+      for (int i = 0; i < kSigners; ++i) {
+        tokens.push_back("token" + std::to_string(i));
+      }
+      tokens.insert(tokens.end(), {"token0", "token0"});
+      // Every page first (it confirms nothing), then every POST at once.
+      std::vector<HttpClient> signers;
+      std::vector<std::string> csrf;
+      for (const auto& token : tokens) {
+        signers.push_back(world.server.client());
+        auto ask = signers.back().get(kHome + "/confirm/" + token);
+        REQUIRE(ask.status == 200);
+        csrf.push_back(HttpClient::csrfFrom(ask.body));
+      }
+      CHECK(world.confirmed(id) == 0);
+      std::vector<int> statuses(tokens.size(), 0);
+      std::vector<std::thread> threads;
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        threads.emplace_back([&, i] {
+          try {
+            statuses[i] = signers[i]
+                              .post(kHome + "/confirm/" + tokens[i], HttpClient::formEncode({{"_csrf", csrf[i]}}),
+                                    "application/x-www-form-urlencoded")
+                              .status;
+          } catch (const std::exception&) {
+            statuses[i] = -1;
+          }
+        });
+      }
+      for (auto& thread : threads) {
+        thread.join();
+      }
+      int confirmedAnswers = 0;
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        CAPTURE(i);
+        CHECK((statuses[i] == 303 || (tokens[i] == "token0" && statuses[i] == 409)));
+        confirmedAnswers += statuses[i] == 303 ? 1 : 0;
+      }
+      CHECK(confirmedAnswers == kSigners);
+      CHECK(world.confirmed(id) == kSigners);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE confirmed_at IS NOT NULL") == kSigners);
+      CHECK(world.count("SELECT COUNT(*) FROM event_outbox WHERE topic = 'petitions.signed'") == kSigners);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_counters WHERE n > 0") > 1);
     }
   }
 }
