@@ -330,6 +330,7 @@ void PluginHost::recordFailure(const std::string& plugin, const std::string& kin
 }
 
 void PluginHost::registerRoutes(http::Router& router, const auth::Guards& guards) {
+  guards_ = &guards;
   for (const auto& plugin : loaded_) {
     for (const auto& route : plugin->routes()) {
       const std::string name = plugin->name();
@@ -429,6 +430,21 @@ void PluginHost::wireJobs(const std::shared_ptr<LoadedPlugin>& plugin) {
   }
 }
 
+bool PluginHost::mayFollow(const http::Request& request, sdk::Access access) const {
+  if (access == sdk::Access::Public) {
+    return true;
+  }
+  if (guards_ == nullptr) {
+    return false;
+  }
+  try {
+    kernelGuard(*guards_, access).check(request);
+    return true;
+  } catch (const http::HttpError&) {
+    return false;
+  }
+}
+
 std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long long associationId,
                                              const std::string& where) {
   std::vector<PluginMenuLink> links;
@@ -442,7 +458,7 @@ std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long 
         continue;
       }
       bool on = federation ? store_.isActive(plugin->name()) : store_.answersIn(plugin->name(), associationId);
-      if (!on || (entry.access != sdk::Access::Public && !request.visitor.signedIn())) {
+      if (!on || !mayFollow(request, entry.access)) {
         continue;
       }
       std::string base =

@@ -133,11 +133,15 @@ class PluginHost : public domain::PersonalDataParts {
                  Work&& work);
   std::string markerPath() const;
   PluginReport* findReport(const std::string& name);
+  /// Whether the request's visitor passes the guard of `access` (menu links
+  /// lead only where their visitor may go).
+  bool mayFollow(const http::Request& request, sdk::Access access) const;
   const config::Settings& settings_;
   storage::Database& db_;
   events::EventBus& events_;
   jobs::JobScheduler& jobs_;
   mail::Mailer& mailer_;
+  const auth::Guards* guards_ = nullptr;  ///< set by registerRoutes
   const themes::PageRenderer& pages_;
   PluginStore store_;
   ContextServices contextServices_;
