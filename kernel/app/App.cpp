@@ -48,11 +48,12 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
   templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
   pages_ = std::make_unique<themes::PageRenderer>(*templates_);
-  notifications_ = std::make_unique<mail::Notifications>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl);
+  notifications_ = std::make_unique<mail::Notifications>(*db_, *mailer_, *templates_, settings_.baseUrl);
   notifications_->subscribe(*events_);
   sessions_ = std::make_unique<auth::SessionStore>(*db_);
   apiTokens_ = std::make_unique<auth::ApiTokens>(*db_);
-  accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl, events_.get());
+  accounts_ = std::make_unique<auth::Accounts>(*db_, *mailer_, templates_->catalog(), settings_.baseUrl, events_.get(),
+                                               templates_.get());
   events_->subscribe("mail.account", "account.mail",
                      [accounts = accounts_.get()](const events::Delivery& d) { accounts->deliverMail(d); });
   guards_ = std::make_unique<auth::Guards>(*db_);

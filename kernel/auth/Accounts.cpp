@@ -159,6 +159,11 @@ void Accounts::mail(const std::string& to, const std::string& locale, const std:
   message.to = to;
   message.subject = texts_.text(locale, "mail." + key + ".subject");
   message.body = fill(texts_.text(locale, "mail." + key + ".body"), name, link);
+  if (layout_) {
+    mail::MailFooter footer;
+    footer.reason = texts_.text(locale, "mail.layout.reason_account");  // always sent: nothing to unsubscribe from
+    message.html = layout_->render(locale, message.subject, message.body, footer);
+  }
   mailer_.send(message);
 }
 

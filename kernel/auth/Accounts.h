@@ -5,9 +5,11 @@
 
 #include "kernel/auth/LoginThrottle.h"
 #include "kernel/events/EventBus.h"
+#include "kernel/mail/MailLayout.h"
 #include "kernel/mail/Mailer.h"
 #include "kernel/storage/Database.h"
 #include "kernel/themes/Catalog.h"
+#include "kernel/themes/Templates.h"
 
 namespace ruche::auth {
 
@@ -30,9 +32,15 @@ class Accounts {
   /// transaction, and deliverMail() — the "mail.account" subscriber — issues
   /// the token and sends, retried by the bus. The raw token is thus never
   /// stored, not even in the outbox. Without (the CLI), mail is sent at once.
+  /// With `templates`, each mail also has an HTML part in the theme's mail
+  /// layout; without, plain text only.
   Accounts(storage::Database& db, mail::Mailer& mailer, const themes::Catalog& texts, std::string baseUrl,
-           events::EventBus* events = nullptr)
-      : db_(db), mailer_(mailer), texts_(texts), baseUrl_(std::move(baseUrl)), throttle_(db), events_(events) {}
+           events::EventBus* events = nullptr, const themes::Templates* templates = nullptr)
+      : db_(db), mailer_(mailer), texts_(texts), baseUrl_(std::move(baseUrl)), throttle_(db), events_(events) {
+    if (templates != nullptr) {
+      layout_.emplace(*templates, baseUrl_);
+    }
+  }
 
   /// Validates (422 with field errors), creates the account and its empty
   /// profile, and mails a verification link.
@@ -75,6 +83,7 @@ class Accounts {
   std::string baseUrl_;
   LoginThrottle throttle_;
   events::EventBus* events_;
+  std::optional<mail::MailLayout> layout_;
 };
 
 }  // namespace ruche::auth

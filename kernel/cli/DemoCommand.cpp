@@ -11,6 +11,7 @@
 #include "kernel/cli/Commands.h"
 #include "kernel/cli/DemoData.h"
 #include "kernel/domain/Missions.h"
+#include "kernel/plugins/PluginHost.h"
 
 namespace ruche::cli {
 namespace {
@@ -70,6 +71,26 @@ std::string prepare(storage::Database& db, const fs::path& dataDir) {
   return password;
 }
 
+/// The path of the example plugin's page in the first association, after
+/// switching it on there the first time; "" when hello is not installed.
+std::string showExamplePlugin(app::App& app) {
+  auto& plugins = app.plugins();
+  if (!plugins.loaded("hello")) {
+    return "";
+  }
+  storage::Database::Session session(app.services().db);
+  long long id = 0;
+  std::string slug;
+  *session << "SELECT id, slug FROM associations ORDER BY id LIMIT 1", soci::into(id), soci::into(slug);
+  if (!session->got_data()) {
+    return "";
+  }
+  if (plugins.store().enabledAssociations("hello").empty()) {
+    plugins.store().setEnabled("hello", id, true);
+  }
+  return "/a/" + slug + "/hello";
+}
+
 }  // namespace
 
 int runDemo(const CommandLine& line) {
@@ -83,6 +104,7 @@ int runDemo(const CommandLine& line) {
   // The demo's missions are written in bulk by SQL: give them their search text.
   domain::Missions(db).fillSearchText();
   DemoCounts counts = demoCounts(db);
+  std::string examplePlugin = showExamplePlugin(app);
   return serveUntilStopped(app, settings, [&](const std::string& url) {
     std::cout << "Ruche demo is running at " << url << "\n"
               << "  " << counts.associations << " associations, " << counts.missions << " published missions, "
@@ -91,6 +113,9 @@ int runDemo(const CommandLine& line) {
               << "  Admin password: " << password << "\n"
               << "  Every demo account (e.g. camille.martin@demo.ruche.local, coordinator\n"
               << "  karim.benali@demo.ruche.local) uses the same password. Stop with Ctrl+C." << std::endl;
+    if (!examplePlugin.empty()) {
+      std::cout << "  Example plugin: " << url << examplePlugin << std::endl;
+    }
   });
 }
 

@@ -10,6 +10,7 @@
 #include "kernel/cli/Commands.h"
 #include "kernel/config/ConfigError.h"
 #include "kernel/mail/Mailer.h"
+#include "kernel/plugins/PluginCatalog.h"
 #include "kernel/storage/Migrator.h"
 #include "kernel/themes/Templates.h"
 
@@ -114,6 +115,31 @@ void checkMail(Report& report, const config::Settings& settings) {
   }
 }
 
+/// A refused or switched-off plugin does not stop the server: a warning, with why.
+void checkPlugins(Report& report, const config::Settings& settings) {
+  try {
+    auto db = storage::Database::open(settings.databaseUrl, 1);
+    plugins::PluginStore store(*db);
+    auto entries = plugins::listPlugins(settings.plugins.dirs, store);
+    if (entries.empty()) {
+      report.ok("plugins", "none installed");
+    }
+    for (const auto& entry : entries) {
+      std::string state = entry.shownState();
+      if (!entry.problem.empty()) {
+        report.warn("plugins", entry.problem);
+      } else if (state == "failing" || state == "crashed") {
+        report.warn("plugins", entry.name + ": " + state + " (" + entry.state->reason + ")");
+      } else {
+        report.ok("plugins", entry.name + " " + (entry.manifest ? entry.manifest->version.toString() : "") + ": " +
+                                 state + ", on in " + std::to_string(entry.associations) + " associations");
+      }
+    }
+  } catch (const std::exception& e) {
+    report.warn("plugins", std::string("not checked: ") + e.what());
+  }
+}
+
 }  // namespace
 
 int runDoctor(const CommandLine& line) {
@@ -130,6 +156,7 @@ int runDoctor(const CommandLine& line) {
   checkDataDir(report, settings.dataDir);
   checkDatabase(report, settings);
   checkThemes(report, settings);
+  checkPlugins(report, settings);
   checkMail(report, settings);
   return report.failed() ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,11 +9,14 @@
 
 namespace ruche::mail {
 
-/// One plain-text message.
+/// One message: plain text, with an optional HTML alternative.
 struct OutgoingMail {
   std::string to;
   std::string subject;
-  std::string body;
+  std::string body;  ///< the plain-text part (UTF-8); always sent
+  /// The HTML alternative (UTF-8, a whole document). When set, the mail is
+  /// multipart/alternative: `body` as text/plain first, then this as text/html.
+  std::optional<std::string> html;
   /// Extra headers, e.g. {"List-Unsubscribe", "<https://…>"} (RFC 2369).
   std::vector<std::pair<std::string, std::string>> headers;
 };

@@ -207,9 +207,17 @@ void Notifications::deliver(const events::Delivery& delivery) {
     OutgoingMail mail;
     mail.to = recipient.email;
     mail.subject = fill(texts_.text(locale, prefix + ".subject"), values);
-    mail.body = fill(texts_.text(locale, prefix + ".body"), values) + "\n\n-- \n" +
-                fill(texts_.text(locale, "notifications.mail.footer"),
-                     {{"settings", baseUrl_ + "/me/notifications"}, {"unsubscribe", unsubscribe}});
+    std::string message = fill(texts_.text(locale, prefix + ".body"), values);
+    std::string settings = baseUrl_ + "/me/notifications";
+    mail.body =
+        message + "\n\n-- \n" +
+        fill(texts_.text(locale, "notifications.mail.footer"), {{"settings", settings}, {"unsubscribe", unsubscribe}});
+    MailFooter footer;
+    footer.reason = fill(texts_.text(locale, "mail.layout.reason_notification"),
+                         {{"kind", texts_.text(locale, "notifications.kind." + notice.kind)}});
+    footer.unsubscribeUrl = unsubscribe;
+    footer.settingsUrl = settings;
+    mail.html = layout_.render(locale, mail.subject, message, footer);
     mail.headers.emplace_back("List-Unsubscribe", "<" + unsubscribe + ">");
     try {
       mailer_.send(mail);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <utility>
 
 #include "kernel/http/HttpError.h"
 #include "kernel/plugins/KernelRequest.h"
@@ -184,6 +185,9 @@ PluginHost::PluginHost(const config::Settings& settings, storage::Database& db, 
     mail.to = payload["to"].asString();
     mail.subject = payload["subject"].asString();
     mail.body = payload["text"].asString();
+    if (std::string html = payload["html"].asString(); !html.empty()) {
+      mail.html = html;  // the plugin's whole document, sent as it is
+    }
     std::string unsubscribe = payload["unsubscribe"].asString();
     if (!unsubscribe.empty()) {
       mail.body += "\n\n-- \n" + unsubscribe + "\n";
@@ -260,13 +264,13 @@ void PluginHost::loadAll() {
   for (const auto& [name, problem] : problems) {
     std::string message = PluginError(name, problem).what();
     hostLog().error("%s", message);
-    if (auto* entry = const_cast<PluginReport*>(report(name))) {
+    if (PluginReport* entry = findReport(name)) {
       entry->problem = message;
     }
   }
 
   for (const auto& name : order) {
-    auto* entry = const_cast<PluginReport*>(report(name));
+    PluginReport* entry = findReport(name);
     const Manifest& manifest = manifests.at(name);
     try {
       storage::Migrator(db_).migrate({pluginMigrations(manifest, db_.backend())});
@@ -303,6 +307,10 @@ const PluginReport* PluginHost::report(const std::string& name) const {
   return nullptr;
 }
 
+PluginReport* PluginHost::findReport(const std::string& name) {
+  return const_cast<PluginReport*>(std::as_const(*this).report(name));
+}
+
 bool PluginHost::loaded(const std::string& name) const {
   return std::any_of(loaded_.begin(), loaded_.end(), [&](const auto& plugin) { return plugin->name() == name; });
 }
@@ -322,6 +330,7 @@ void PluginHost::recordFailure(const std::string& plugin, const std::string& kin
 }
 
 void PluginHost::registerRoutes(http::Router& router, const auth::Guards& guards) {
+  guards_ = &guards;
   for (const auto& plugin : loaded_) {
     for (const auto& route : plugin->routes()) {
       const std::string name = plugin->name();
@@ -421,8 +430,23 @@ void PluginHost::wireJobs(const std::shared_ptr<LoadedPlugin>& plugin) {
   }
 }
 
+bool PluginHost::mayFollow(const http::Request& request, sdk::Access access) const {
+  if (access == sdk::Access::Public) {
+    return true;
+  }
+  if (guards_ == nullptr) {
+    return false;
+  }
+  try {
+    kernelGuard(*guards_, access).check(request);
+    return true;
+  } catch (const http::HttpError&) {
+    return false;
+  }
+}
+
 std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long long associationId,
-                                             const std::string& where) const {
+                                             const std::string& where) {
   std::vector<PluginMenuLink> links;
   for (const auto& plugin : loaded_) {
     for (const auto& entry : plugin->menus()) {
@@ -433,9 +457,8 @@ std::vector<PluginMenuLink> PluginHost::menu(const http::Request& request, long 
       if (kind != where) {
         continue;
       }
-      bool on = federation ? const_cast<PluginStore&>(store_).isActive(plugin->name())
-                           : const_cast<PluginStore&>(store_).answersIn(plugin->name(), associationId);
-      if (!on || (entry.access != sdk::Access::Public && !request.visitor.signedIn())) {
+      bool on = federation ? store_.isActive(plugin->name()) : store_.answersIn(plugin->name(), associationId);
+      if (!on || !mayFollow(request, entry.access)) {
         continue;
       }
       std::string base =
@@ -530,10 +553,11 @@ std::map<std::string, std::string> PluginHost::exportPersonalData(long long acco
   std::map<std::string, std::string> parts;
   for (const auto& plugin : loaded_) {
     sdk::Value part = sdk::Value::object();
+    sdk::Value profile = sdk::Value::object();
     for (const auto& [key, value] : store_.profileValues(accountId, plugin->name())) {
-      part.set("profile", part["profile"].isNull() ? sdk::Value::object() : part["profile"]);
-      sdk::Value profile = part["profile"];
       profile.set(key, value);
+    }
+    if (profile.size() > 0) {
       part.set("profile", profile);
     }
     for (const auto& handler : plugin->personalDataHandlers()) {

@@ -102,8 +102,7 @@ class PluginHost : public domain::PersonalDataParts {
 
   /// Links of the loaded plugins that are on in `associationId` and that the
   /// request's visitor may follow, in the visitor's language.
-  std::vector<PluginMenuLink> menu(const http::Request& request, long long associationId,
-                                   const std::string& where) const;
+  std::vector<PluginMenuLink> menu(const http::Request& request, long long associationId, const std::string& where);
   /// Dashboard boxes of the plugins on in the request's association. A
   /// widget that throws is left out (and counted as a failure).
   std::vector<PluginWidget> widgets(http::Request& request);
@@ -133,11 +132,16 @@ class PluginHost : public domain::PersonalDataParts {
   void inContext(const LoadedPlugin& plugin, long long associationId, const http::Request* request, long long now,
                  Work&& work);
   std::string markerPath() const;
+  PluginReport* findReport(const std::string& name);
+  /// Whether the request's visitor passes the guard of `access` (menu links
+  /// lead only where their visitor may go).
+  bool mayFollow(const http::Request& request, sdk::Access access) const;
   const config::Settings& settings_;
   storage::Database& db_;
   events::EventBus& events_;
   jobs::JobScheduler& jobs_;
   mail::Mailer& mailer_;
+  const auth::Guards* guards_ = nullptr;  ///< set by registerRoutes
   const themes::PageRenderer& pages_;
   PluginStore store_;
   ContextServices contextServices_;

@@ -1,3 +1,4 @@
+#include "kernel/plugins/PluginHost.h"
 #include "kernel/web/Registrations.h"
 
 namespace ruche::web {
@@ -19,6 +20,17 @@ void registerHomePages(http::Router& router, app::Services& services) {
     if (request.queryValue("deleted") == "1") {
       data.set("deleted", themes::Data::type::bool_true);
     }
+    themes::Data features{themes::Data::type::list};
+    if (services.plugins != nullptr) {
+      for (const auto& link : services.plugins->menu(request, 0, "federation")) {
+        themes::Data item{themes::Data::type::object};
+        item.set("label", link.label);
+        item.set("href", link.href);
+        features.push_back(item);
+      }
+    }
+    data.set("has_features", features.is_empty_list() ? themes::Data::type::bool_false : themes::Data::type::bool_true);
+    data.set("features", features);
     services.pages.page(request, response, "home", data, "home.title");
   });
 }

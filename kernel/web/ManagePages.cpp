@@ -216,7 +216,14 @@ void registerManagePages(http::Router& router, app::Services& services) {
     data.set("manage_url", managePath(request));
     data.set("public_url", "/a/" + request.association->slug);
     Data widgets{Data::type::list};
+    Data pluginLinks{Data::type::list};
     if (services.plugins != nullptr) {
+      for (const auto& link : services.plugins->menu(request, request.association->id, "association-admin")) {
+        Data item{Data::type::object};
+        item.set("label", link.label);
+        item.set("href", link.href);
+        pluginLinks.push_back(item);
+      }
       for (const auto& widget : services.plugins->widgets(request)) {
         Data item{Data::type::object};
         item.set("plugin", widget.plugin);
@@ -226,6 +233,7 @@ void registerManagePages(http::Router& router, app::Services& services) {
       }
     }
     data.set("widgets", widgets);
+    data.set("plugin_links", pluginLinks);
     services.pages.page(request, response, "manage_dashboard", data, "manage.dashboard.title");
   });
 

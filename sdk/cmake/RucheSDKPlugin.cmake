@@ -1,18 +1,22 @@
 # Functions that build a Ruche plugin, part of the RucheSDK package.
 #
-#   ruche_add_plugin(<name> SOURCES <file>... [MANIFEST <plugin.json>])
+#   ruche_add_plugin(<name> SOURCES <file>... [MANIFEST <plugin.json>]
+#                    [ASSETS_DIR <folder>])
 #
 # Builds <name>.so and assembles the folder the kernel loads,
 # ${CMAKE_CURRENT_BINARY_DIR}/<name>/, with plugin.json, <name>.so and the
-# source folder's templates/, locales/ and migrations/. The manifest
+# templates/, locales/ and migrations/ of ASSETS_DIR (default: the folder of
+# the calling CMakeLists.txt; another when a build, such as Ruche's own
+# tests, builds a plugin whose sources live elsewhere). The manifest
 # (default: plugin.json beside the CMakeLists.txt) is checked when CMake
 # configures, so a typo fails the build with the file and the field named
 # instead of a refusal at the kernel's start-up.
 #
-#   ruche_add_plugin_test(<name> SOURCES <file>... [LIBRARIES <target>...])
+#   ruche_add_plugin_test(<name> SOURCES <file>... [LIBRARIES <target>...]
+#                         [TEST_PREFIX <text>])
 #
 # A doctest executable <name> linking RucheSDK::sdk and doctest, registered
-# with CTest (one test per TEST_CASE). The caller needs
+# with CTest (one test per TEST_CASE, its name prefixed with TEST_PREFIX). The caller needs
 # find_package(doctest CONFIG), enable_testing() and one main.cpp that
 # defines DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN.
 
@@ -100,7 +104,7 @@ function(_ruche_check_manifest name manifest)
 endfunction()
 
 function(ruche_add_plugin name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MANIFEST" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MANIFEST;ASSETS_DIR" "SOURCES")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "ruche_add_plugin(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -111,6 +115,10 @@ function(ruche_add_plugin name)
     set(ARG_MANIFEST plugin.json)
   endif()
   get_filename_component(manifest "${ARG_MANIFEST}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT ARG_ASSETS_DIR)
+    set(ARG_ASSETS_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  get_filename_component(assets "${ARG_ASSETS_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
 
   _ruche_check_manifest(${name} "${manifest}")
   # An edited manifest is checked again at the next build.
@@ -141,7 +149,7 @@ function(ruche_add_plugin name)
   set(commands COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${manifest}" "${folder}/plugin.json")
   set(inputs "${manifest}")
   foreach(data templates locales migrations)
-    set(source "${CMAKE_CURRENT_SOURCE_DIR}/${data}")
+    set(source "${assets}/${data}")
     if(IS_DIRECTORY "${source}")
       file(GLOB_RECURSE files CONFIGURE_DEPENDS "${source}/*")
       list(APPEND inputs ${files})
@@ -164,7 +172,7 @@ function(ruche_add_plugin name)
 endfunction()
 
 function(ruche_add_plugin_test name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SOURCES;LIBRARIES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "TEST_PREFIX" "SOURCES;LIBRARIES")
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "ruche_add_plugin_test(${name}): SOURCES is required")
   endif()
@@ -176,5 +184,9 @@ function(ruche_add_plugin_test name)
   target_compile_features(${name} PRIVATE cxx_std_20)
   target_compile_options(${name} PRIVATE -Wall -Wextra)
   include(doctest)
-  doctest_discover_tests(${name})
+  if(ARG_TEST_PREFIX)
+    doctest_discover_tests(${name} TEST_PREFIX "${ARG_TEST_PREFIX}")
+  else()
+    doctest_discover_tests(${name})
+  endif()
 endfunction()

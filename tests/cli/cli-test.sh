@@ -176,7 +176,7 @@ scenario_plugin() {
   cat "$work/install.txt"
   grep -q 'installed cli_probe 1.0.0' "$work/install.txt" || fail "install did not say what it installed"
   grep -q 'applied 1 migration of plugin:cli_probe' "$work/install.txt" || fail "install applied no migration"
-  grep -q 'systemctl restart ruche' "$work/install.txt" || fail "install did not say how to load the library"
+  grep -q 'systemctl reload ruche' "$work/install.txt" || fail "install did not say how to load the library"
   [[ -f "$data/plugins/cli_probe/cli_probe.so" ]] || fail "the library was not copied"
   [[ -z "$(find "$data/plugins" -maxdepth 1 -name '.*' -print -quit)" ]] || fail "a temporary folder was left"
   expect_refusal "a second install" 'already installed.*--upgrade' "$ruche" plugin install "$probe" --data "$data"

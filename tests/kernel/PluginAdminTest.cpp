@@ -105,7 +105,7 @@ TEST_CASE("a federation admin sees every plugin with its state, check result and
       CHECK(contains(page.body, "dossier supprimé"));
       CHECK(contains(page.body, "action=\"/admin/plugins/cli_probe/disable\""));
       CHECK(contains(page.body, "href=\"/admin/plugins/cli_probe/purge\""));
-      CHECK(contains(page.body, "systemctl restart ruche"));
+      CHECK(contains(page.body, "systemctl reload ruche"));
       CHECK(contains(page.body, "<td>ok</td>"));
 
       auto english = admin.get("/admin/plugins?lang=en");

@@ -288,6 +288,15 @@ TEST_CASE("a plugin's menu entry and dashboard widget show only where it is on")
   auto dashboard = http.get("/a/ruche-menu/manage");
   CHECK(dashboard.body.find("<h2 id=\"widget-probe\">Sonde</h2>") != std::string::npos);
   CHECK(dashboard.body.find("<p>Éléments : 0</p>") != std::string::npos);
+  CHECK(dashboard.body.find("<a href=\"/a/ruche-menu/probe/staff\">Coulisses de la sonde</a>") != std::string::npos);
+  // The federation's menu, on the home page: anyone may follow it.
+  CHECK(server.client().get("/").body.find("<a href=\"/p/probe\">Sonde</a>") != std::string::npos);
+  // A volunteer of the association sees the public link, not the coordinators' one.
+  long long volunteer = server.createAccount("gus@ruche.test", "correct horse battery", "Gus");
+  server.grantRole(volunteer, association, "volunteer");
+  auto gus = server.signedIn("gus@ruche.test", "correct horse battery");
+  CHECK(gus.get("/a/ruche-menu").body.find(link) != std::string::npos);
+  CHECK(gus.get("/a/ruche-menu/manage").status == 403);
 }
 
 TEST_CASE("a plugin subscriber that keeps failing is retried then dead-lettered and a replay delivers again") {

@@ -68,4 +68,9 @@ start third
 grep -q 'plugin "crasher": not loaded: crashed' "$work/third.log" ||
   { cat "$work/third.log" >&2; fail "the crasher was not reported as skipped"; }
 stop
+
+echo "ruche doctor warns about it"
+"$ruche" doctor --data "$work/data" >"$work/doctor.txt" 2>&1
+grep -q '^WARN plugins .*crasher: crashed' "$work/doctor.txt" || { cat "$work/doctor.txt"; fail "doctor did not warn"; }
+grep -q '^OK   plugins .*probe 1.2.0: active' "$work/doctor.txt" || { cat "$work/doctor.txt"; fail "doctor did not list probe"; }
 echo "ok"

@@ -51,9 +51,9 @@ std::string decodeTransfer(const Poco::Net::MessageHeader& header, std::istream&
   return toLf(decoded);
 }
 
-/// The first part, depth first, of the wanted kind: text/plain when plainOnly,
-/// else any text/* type.
-std::optional<std::string> textOf(const Poco::Net::MessageHeader& header, std::istream& content, bool plainOnly) {
+/// The first part, depth first, of the wanted media type; "text/" means any text type.
+std::optional<std::string> textOf(const Poco::Net::MessageHeader& header, std::istream& content,
+                                  const std::string& wantedType) {
   Poco::Net::NameValueCollection parameters;
   std::string type = mediaType(header, parameters);
   if (type.starts_with("multipart/")) {
@@ -69,14 +69,14 @@ std::optional<std::string> textOf(const Poco::Net::MessageHeader& header, std::i
       std::string part;
       Poco::StreamCopier::copyToString(reader.stream(), part);
       std::istringstream partStream(part);
-      std::optional<std::string> text = textOf(partHeader, partStream, plainOnly);
+      std::optional<std::string> text = textOf(partHeader, partStream, wantedType);
       if (text) {
         return text;
       }
     }
     return std::nullopt;
   }
-  bool wanted = plainOnly ? type == "text/plain" : type.starts_with("text/");
+  bool wanted = wantedType == "text/" ? type.starts_with("text/") : type == wantedType;
   if (!wanted) {
     return std::nullopt;
   }
@@ -88,6 +88,7 @@ std::optional<std::string> textOf(const Poco::Net::MessageHeader& header, std::i
 void SmtpMessage::decode() {
   subject.clear();
   body.clear();
+  html.clear();
   std::istringstream input(data);
   Poco::Net::MessageHeader header;
   try {
@@ -111,9 +112,13 @@ void SmtpMessage::decode() {
       body = decodeTransfer(header, content);
       return;
     }
-    for (bool plainOnly : {true, false}) {
+    {
       std::istringstream content(rest);
-      if (std::optional<std::string> text = textOf(header, content, plainOnly)) {
+      html = textOf(header, content, "text/html").value_or("");
+    }
+    for (const char* wantedType : {"text/plain", "text/"}) {
+      std::istringstream content(rest);
+      if (std::optional<std::string> text = textOf(header, content, wantedType)) {
         body = *text;
         return;
       }

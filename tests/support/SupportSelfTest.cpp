@@ -167,6 +167,7 @@ TEST_CASE("SmtpMessage decodes nested multipart and encoded subjects") {
   message.decode();
   CHECK(message.subject == "été ok");
   CHECK(message.body == "café joined");
+  CHECK(message.html == "<b>html</b>");
 
   SUBCASE("without a text/plain part the first text part is used") {
     message.data =
@@ -180,6 +181,18 @@ TEST_CASE("SmtpMessage decodes nested multipart and encoded subjects") {
         "--b--\r\n";
     message.decode();
     CHECK(message.body == "<b>html</b>");
+    CHECK(message.html == "<b>html</b>");
+  }
+
+  SUBCASE("a single-part message has no html") {
+    message.data =
+        "Subject: plain\r\n"
+        "Content-Type: text/plain; charset=UTF-8\r\n"
+        "\r\n"
+        "just text\r\n";
+    message.decode();
+    CHECK(message.body == "just text\n");
+    CHECK(message.html.empty());
   }
 }
 

@@ -88,6 +88,8 @@ class ProbePlugin : public Plugin {
                                              {"tally " + std::to_string(context.enabledAssociations().size())});
                       }});
     registrar.menu(MenuEntry{MenuEntry::Where::Association, "probe.menu", "/", Access::Public});
+    registrar.menu(MenuEntry{MenuEntry::Where::Federation, "probe.menu", "/", Access::Public});
+    registrar.menu(MenuEntry{MenuEntry::Where::AssociationAdmin, "probe.staff", "/staff", Access::Coordinator});
     registrar.dashboardWidget(
         DashboardWidget{"probe.title", [](Context& context) {
                           return context.render("widget", Value::object({{"count", itemCount(context)}}));

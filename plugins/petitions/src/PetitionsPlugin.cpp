@@ -1,0 +1,46 @@
+// The petitions plugin: which route does what, and who may call it.
+// Coordinators write petitions under /manage; the public reads them,
+// signs without an account and confirms by e-mail (double opt-in).
+#include <ruche/sdk/Sdk.h>
+
+#include "Handlers.h"
+
+namespace {
+
+using ruche::sdk::Access;
+using ruche::sdk::Handler;
+using ruche::sdk::MenuEntry;
+using ruche::sdk::Registrar;
+using ruche::sdk::Route;
+using ruche::sdk::Scope;
+
+class PetitionsPlugin : public ruche::sdk::Plugin {
+ public:
+  void setUp(Registrar& registrar) override {
+    auto page = [&](const char* method, const char* path, Access access, Handler handler) {
+      registrar.route(Route{.scope = Scope::AssociationPage,
+                            .method = method,
+                            .path = path,
+                            .access = access,
+                            .handler = std::move(handler)});
+    };
+    page("GET", "/manage", Access::Coordinator, petitions::manageList);
+    page("GET", "/manage/new", Access::Coordinator, petitions::newForm);
+    page("POST", "/manage/new", Access::Coordinator, petitions::create);
+    page("GET", "/manage/{id}", Access::Coordinator, petitions::editForm);
+    page("POST", "/manage/{id}", Access::Coordinator, petitions::update);
+    page("GET", "/manage/{id}/signatures.csv", Access::Coordinator, petitions::exportCsv);
+    page("GET", "/{id}", Access::Public, petitions::show);
+    page("POST", "/{id}/sign", Access::Public, petitions::sign);
+    page("GET", "/confirm/{token}", Access::Public, petitions::confirmPage);
+    page("POST", "/confirm/{token}", Access::Public, petitions::confirm);
+    registrar.menu(MenuEntry{.where = MenuEntry::Where::Association,
+                             .labelKey = "petitions.menu",
+                             .path = "/manage",
+                             .access = Access::Coordinator});
+  }
+};
+
+}  // namespace
+
+RUCHE_PLUGIN(PetitionsPlugin)

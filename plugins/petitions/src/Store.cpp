@@ -1,0 +1,102 @@
+#include "Store.h"
+
+#include <charconv>
+
+#include "Rules.h"
+
+namespace petitions {
+
+using ruche::sdk::Context;
+using ruche::sdk::Value;
+
+std::string pluginPath(Context& context, const std::string& path) {
+  return "/a/" + context.association().slug + "/petitions" + path;
+}
+
+long long parseId(const std::string& text) {
+  long long id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty() || id <= 0) {
+    return 0;
+  }
+  return id;
+}
+
+std::optional<Petition> findPetition(Context& context, long long id) {
+  if (id <= 0) {
+    return std::nullopt;
+  }
+  auto rows = context.db().query(
+      "SELECT id, title, body, addressee, goal, deadline, status, ask_postcode, ask_country, ask_comment, "
+      "consent_text FROM petitions_petitions WHERE id = ? AND association_id = ?",
+      {id, context.association().id});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  const auto& row = rows.front();
+  Petition petition;
+  petition.id = row["id"].asInt();
+  petition.title = row["title"].asString();
+  petition.body = row["body"].asString();
+  petition.addressee = row["addressee"].asString();
+  petition.goal = row["goal"].asInt();
+  petition.deadline = row["deadline"].asString();
+  petition.status = row["status"].asString();
+  petition.askPostcode = row["ask_postcode"].asInt() != 0;
+  petition.askCountry = row["ask_country"].asInt() != 0;
+  petition.askComment = row["ask_comment"].asInt() != 0;
+  petition.consentText = row["consent_text"].asString();
+  return petition;
+}
+
+long long confirmedCount(Context& context, long long petitionId) {
+  auto rows = context.db().query(
+      "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM petitions_counters WHERE petition_id = ?", {petitionId});
+  return rows.empty() ? 0 : rows.front()["n"].asInt();
+}
+
+long long pendingCount(Context& context, long long petitionId) {
+  auto rows = context.db().query(
+      "SELECT COUNT(*) AS n FROM petitions_signatures WHERE petition_id = ? AND confirmed_at IS NULL "
+      "AND token_expires_at >= ?",
+      {petitionId, context.now()});
+  return rows.empty() ? 0 : rows.front()["n"].asInt();
+}
+
+Value petitionView(Context& context, const Petition& petition) {
+  Value body = Value::array();
+  for (const auto& paragraph : paragraphs(petition.body)) {
+    body.push(paragraph);
+  }
+  long long confirmed = confirmedCount(context, petition.id);
+  long long pending = pendingCount(context, petition.id);
+  return Value::object({
+      {"id", petition.id},
+      {"title", petition.title},
+      {"paragraphs", body},
+      {"addressee", petition.addressee},
+      {"goal", petition.goal},
+      {"deadline", petition.deadline},
+      {"has_deadline", !petition.deadline.empty()},
+      {"status", petition.status},
+      {"is_draft", petition.status == "draft"},
+      {"is_open", petition.status == "open"},
+      {"is_closed", petition.status == "closed"},
+      {"ask_postcode", petition.askPostcode},
+      {"ask_country", petition.askCountry},
+      {"ask_comment", petition.askComment},
+      {"consent_text", petition.consentText},
+      {"has_consent", !petition.consentText.empty()},
+      {"confirmed", confirmed},
+      {"pending", pending},
+      {"confirmed_text", context.plural("petitions.confirmed_count", confirmed)},
+      {"pending_text", context.plural("petitions.pending_count", pending)},
+      {"goal_text", context.plural("petitions.goal_count", petition.goal)},
+      {"public_path", pluginPath(context, "/" + std::to_string(petition.id))},
+      {"edit_path", pluginPath(context, "/manage/" + std::to_string(petition.id))},
+      {"csv_path", pluginPath(context, "/manage/" + std::to_string(petition.id) + "/signatures.csv")},
+      {"sign_action", pluginPath(context, "/" + std::to_string(petition.id) + "/sign")},
+  });
+}
+
+}  // namespace petitions

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <optional>
+#include <ruche/sdk/Sdk.h>
+#include <string>
+
+namespace petitions {
+
+/// One petition as stored, fields named as on its forms.
+struct Petition {
+  long long id = 0;
+  std::string title;
+  std::string body;
+  std::string addressee;
+  long long goal = 0;
+  std::string deadline;  ///< YYYY-MM-DD or "" for none
+  std::string status;    ///< draft | open | closed
+  bool askPostcode = false;
+  bool askCountry = false;
+  bool askComment = false;
+  std::string consentText;  ///< "" when no "keep me informed" box is shown
+};
+
+/// A path of this plugin in the request's association, e.g. "/a/x/petitions/3".
+std::string pluginPath(ruche::sdk::Context& context, const std::string& path);
+
+/// A positive id from a URL segment; 0 when it is not one.
+long long parseId(const std::string& text);
+
+/// The petition `id` of the context's association, if there is one.
+std::optional<Petition> findPetition(ruche::sdk::Context& context, long long id);
+
+/// Confirmed signatures: the sum of the petition's counter shards.
+long long confirmedCount(ruche::sdk::Context& context, long long petitionId);
+
+/// Signatures waiting for their confirmation whose link has not expired.
+long long pendingCount(ruche::sdk::Context& context, long long petitionId);
+
+/// The petition as template data (title, body paragraphs, counts…).
+ruche::sdk::Value petitionView(ruche::sdk::Context& context, const Petition& petition);
+
+}  // namespace petitions
