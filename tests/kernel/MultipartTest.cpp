@@ -34,7 +34,10 @@ int statusOf(const std::string& body, const std::string& type = kType) {
 }  // namespace
 
 TEST_CASE("a multipart body gives its text fields and its files apart, content byte for byte") {
-  std::string binary("\x1f\x8b\x08\x00\r\n--not a boundary\r\n\0tail", 33);
+  // Binary content with CR LF, a fake boundary and a NUL inside: 29 bytes.
+  const char raw[] = "\x1f\x8b\x08\x00\r\n--not a boundary\r\n\0tail";
+  std::string binary(raw, sizeof(raw) - 1);
+  REQUIRE(binary.size() == 29);
   std::string body = part("name=\"_csrf\"", "token-123") + part("name=\"upgrade\"", "1") +
                      part("name=\"archive\"; filename=\"C:\\\\Users\\\\ana\\\\hello.tar.gz\"", binary,
                           "Content-Type: application/gzip\r\n") +
