@@ -145,8 +145,8 @@ std::string KernelContext::render(const std::string& templateName, const sdk::Va
   std::string locale = localeOr("");
   view.set("t", plugin_.messages().asData(locale));
   view.set("lang", locale);
-  view.set("plugin_home", association_.id != 0 ? "/a/" + association_.slug + "/" + plugin_.name()
-                                                : "/p/" + plugin_.name());
+  view.set("plugin_home",
+           association_.id != 0 ? "/a/" + association_.slug + "/" + plugin_.name() : "/p/" + plugin_.name());
   if (association_.id != 0) {
     kainjow::mustache::data association{kainjow::mustache::data::type::object};
     association.set("slug", association_.slug);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "kernel/http/HttpError.h"
+#include "kernel/http/Validator.h"
 #include "kernel/plugins/KernelRequest.h"
 #include "kernel/plugins/LibraryCheck.h"
 #include "kernel/plugins/PluginMigrations.h"
@@ -529,9 +530,12 @@ std::vector<http::FieldError> PluginHost::saveProfileFields(long long accountId,
     if (field.boolean) {
       value = value.empty() ? "" : "1";
     } else {
-      std::size_t characters = static_cast<std::size_t>(std::count_if(
-          value.begin(), value.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-      if (characters > static_cast<std::size_t>(field.maxLength)) {
+      long long length = http::utf8Length(value);
+      if (length < 0) {
+        errors.push_back(http::FieldError{field.formName, "must be valid UTF-8 text", "utf8"});
+        continue;
+      }
+      if (length > field.maxLength) {
         errors.push_back(http::FieldError{
             field.formName, "must be at most " + std::to_string(field.maxLength) + " characters", "too_long"});
         continue;

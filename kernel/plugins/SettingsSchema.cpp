@@ -4,16 +4,13 @@
 #include <charconv>
 #include <regex>
 
+#include "kernel/http/Validator.h"
+
 namespace ruche::plugins {
 namespace {
 
 const std::regex kEmail(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
 const std::regex kUrl(R"(^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?$)");
-
-std::size_t characters(const std::string& utf8) {
-  return static_cast<std::size_t>(
-      std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 }  // namespace
 
@@ -48,7 +45,11 @@ std::optional<SettingProblem> checkSettingValue(const SettingDefinition& def, co
       return problem("choice", "Must be one of the offered choices.");
     }
   } else {
-    if (characters(value) > static_cast<std::size_t>(def.maxLength)) {
+    long long length = http::utf8Length(value);
+    if (length < 0) {
+      return problem("utf8", "Must be valid UTF-8 text.");
+    }
+    if (length > def.maxLength) {
       return problem("too_long", "Must be at most " + std::to_string(def.maxLength) + " characters.");
     }
     if (def.type == "url" && !std::regex_match(value, kUrl)) {

@@ -12,7 +12,7 @@ namespace ruche::plugins {
 /// Why one value does not fit its setting.
 struct SettingProblem {
   std::string key;
-  std::string code;     ///< "required", "integer", "min", "max", "too_long", "choice", "url", "email", "boolean"
+  std::string code;  ///< "required", "integer", "min", "max", "too_long", "utf8", "choice", "url", "email", "boolean"
   std::string message;  ///< English
 };
 
