@@ -5,19 +5,7 @@
 set -u
 ruche="$1"
 built="$2"
-work="$(mktemp -d /tmp/ruche-crash-XXXXXX)"
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAILED: $*" >&2
-  exit 1
-}
+source "$(dirname "$0")/server-lib.sh"
 
 mkdir -p "$work/data/plugins"
 cp -r "$built/probe/probe" "$work/data/plugins/probe"
@@ -43,11 +31,6 @@ start() {
     sleep 0.1
   done
   fail "ruche serve ($1) printed no URL within 30 s"
-}
-stop() {
-  kill -TERM "$server_pid"
-  wait "$server_pid" || fail "ruche serve did not exit cleanly after SIGTERM"
-  server_pid=""
 }
 
 echo "second start: the crasher is skipped and reported, the server serves"

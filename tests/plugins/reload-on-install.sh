@@ -6,20 +6,8 @@
 set -u
 ruche="$1"
 built="$2"
-work="$(mktemp -d /tmp/ruche-reload-XXXXXX)"
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAILED: $*" >&2
-  [[ -f "$work/serve.log" ]] && tail -30 "$work/serve.log" >&2
-  exit 1
-}
+source "$(dirname "$0")/server-lib.sh"
+failure_log="$work/serve.log"
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
 
 "$ruche" org create --slug jardins --name "Jardins partagés" --data "$work/data" >/dev/null ||
@@ -60,8 +48,6 @@ body="$(curl -s "$url/a/jardins/probe/hello")"
 grep -q 'plugin "probe" 1.2.0 loaded' "$work/serve.log" || fail "no log line for the probe's loading"
 echo "same pid $server_pid, probe answers at $url"
 
-kill -TERM "$server_pid"
-wait "$server_pid" || fail "ruche serve did not exit cleanly after SIGTERM"
-server_pid=""
+stop
 [[ ! -e "$work/data/ruche.pid" ]] || fail "the pid file is left behind"
 echo "ok"
