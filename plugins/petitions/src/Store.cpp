@@ -58,7 +58,7 @@ long long confirmedCount(Context& context, long long petitionId) {
 long long pendingCount(Context& context, long long petitionId) {
   auto rows = context.db().query(
       "SELECT COUNT(*) AS n FROM petitions_signatures WHERE petition_id = ? AND confirmed_at IS NULL "
-      "AND token_expires_at >= ?",
+      "AND withdrawn_at IS NULL AND token_expires_at >= ?",
       {petitionId, context.now()});
   return rows.empty() ? 0 : rows.front()["n"].asInt();
 }
