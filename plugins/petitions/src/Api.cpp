@@ -23,15 +23,6 @@ bool acceptsNow(Context& context, const Petition& petition) {
   return acceptsSignatures(petition.status, petition.deadline, dayOf(context.now()));
 }
 
-/// A petition anyone may see (not a draft) in this association; 404 otherwise.
-Petition visiblePetition(Context& context, const Request& request) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition || petition->status == "draft") {
-    throw ruche::sdk::notFound("No such petition.");
-  }
-  return *petition;
-}
-
 Value petitionJson(Context& context, const Petition& petition) {
   Value fields = Value::array({"name", "email"});
   for (auto [asked, name] :
@@ -73,11 +64,11 @@ void apiList(Context& context, const Request&, Response& response) {
 }
 
 void apiShow(Context& context, const Request& request, Response& response) {
-  response.json(petitionJson(context, visiblePetition(context, request)).toJson());
+  response.json(petitionJson(context, petitionOr404(context, request.param("id"), false)).toJson());
 }
 
 void apiSign(Context& context, const Request& request, Response& response) {
-  Petition petition = visiblePetition(context, request);
+  Petition petition = petitionOr404(context, request.param("id"), false);
   Value body;
   try {
     body = Value::parseJson(request.body());
@@ -131,26 +122,20 @@ void apiSign(Context& context, const Request& request, Response& response) {
 }
 
 void apiReport(Context& context, const Request& request, Response& response) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition) {
-    throw ruche::sdk::notFound("No such petition.");
-  }
-  Value report = reportJson(petitionReport(context, petition->id));
-  report.set("petition_id", petition->id);
+  Petition petition = petitionOr404(context, request.param("id"), true);
+  Value report = reportJson(petitionReport(context, petition.id));
+  report.set("petition_id", petition.id);
   response.json(report.toJson());
 }
 
 void apiCount(Context& context, const Request& request, Response& response) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition) {
-    throw ruche::sdk::notFound("No such petition.");
-  }
+  Petition petition = petitionOr404(context, request.param("id"), true);
   auto withdrawn = context.db().query(
       "SELECT COUNT(*) AS n FROM petitions_signatures WHERE petition_id = ? AND withdrawn_at IS NOT NULL",
-      {petition->id});
-  response.json(Value::object({{"petition_id", petition->id},
-                               {"confirmed", confirmedCount(context, petition->id)},
-                               {"pending", pendingCount(context, petition->id)},
+      {petition.id});
+  response.json(Value::object({{"petition_id", petition.id},
+                               {"confirmed", confirmedCount(context, petition.id)},
+                               {"pending", pendingCount(context, petition.id)},
                                {"withdrawn", withdrawn.empty() ? 0 : withdrawn.front()["n"].asInt()}})
                     .toJson());
 }

@@ -68,20 +68,10 @@ Value reportJson(const ReportCounts& report) {
   return Value::object({{"areas", areas}, {"countries", countries}});
 }
 
-namespace {
-
-Petition reportedPetition(Context& context, const Request& request) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition) {
-    throw ruche::sdk::notFound("No such petition.");
-  }
-  return *petition;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void reportPage(Context& context, const Request& request, Response& response) {
-  Petition petition = reportedPetition(context, request);
+  Petition petition = petitionOr404(context, request.param("id"), true);
   ReportCounts report = petitionReport(context, petition.id);
   long long total = 0;
   Value areas = Value::array();
@@ -112,7 +102,7 @@ void reportPage(Context& context, const Request& request, Response& response) {
 }
 
 void reportCsvFile(Context& context, const Request& request, Response& response) {
-  Petition petition = reportedPetition(context, request);
+  Petition petition = petitionOr404(context, request.param("id"), true);
   response.status = 200;
   response.contentType = "text/csv; charset=utf-8";
   response.body = reportCsv(petitionReport(context, petition.id));

@@ -26,11 +26,7 @@ constexpr const char* kHoneypot = "leave_empty";
 
 /// A petition the public may see: not a draft, in this association.
 Petition publicPetition(Context& context, const Request& request) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition || petition->status == "draft") {
-    throw ruche::sdk::notFound("No such petition.");
-  }
-  return *petition;
+  return petitionOr404(context, request.param("id"), false);
 }
 
 bool acceptsNow(Context& context, const Petition& petition) {

@@ -17,14 +17,6 @@ using ruche::sdk::Request;
 using ruche::sdk::Response;
 using ruche::sdk::Value;
 
-Petition managedPetition(Context& context, const Request& request) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition) {
-    throw ruche::sdk::notFound("No such petition.");
-  }
-  return *petition;
-}
-
 Value paragraphList(const std::string& text) {
   Value list = Value::array();
   for (const auto& paragraph : paragraphs(text)) {
@@ -133,11 +125,11 @@ void sendUpdatesJob(Context& context) {
 }
 
 void updatesPage(Context& context, const Request& request, Response& response) {
-  renderUpdates(context, request, response, managedPetition(context, request), Value::object());
+  renderUpdates(context, request, response, petitionOr404(context, request.param("id"), true), Value::object());
 }
 
 void postUpdate(Context& context, const Request& request, Response& response) {
-  Petition petition = managedPetition(context, request);
+  Petition petition = petitionOr404(context, request.param("id"), true);
   std::string subject = trim(request.form("subject"));
   std::string body = trim(request.form("body"));
   std::vector<FieldError> errors;

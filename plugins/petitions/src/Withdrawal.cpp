@@ -44,6 +44,48 @@ void linkPage(Context& context, const Request& request, Response& response, cons
                status);
 }
 
+/// What a personal link does: its path segment (and page mode), whether it
+/// is done already for a signature, and the change (false: done already).
+struct LinkAction {
+  const char* mode;
+  bool (*done)(const LinkedSignature&);
+  bool (*apply)(Context&, long long signatureId);
+};
+
+bool stopUpdates(Context& context, long long signatureId) {
+  return context.db().execute("UPDATE petitions_signatures SET consent = 0 WHERE id = ? AND consent = 1",
+                              {signatureId}) == 1;
+}
+
+const LinkAction kWithdraw{"withdraw", [](const LinkedSignature& s) { return s.withdrawn; }, withdrawSignature};
+const LinkAction kStop{"stop", [](const LinkedSignature& s) { return !s.consent; }, stopUpdates};
+
+/// GET: the button, or how the link stands (done just now, already, unknown).
+void showLink(const LinkAction& action, Context& context, const Request& request, Response& response) {
+  auto signature = signatureByLink(context, request.param("token"));
+  if (!signature) {
+    linkPage(context, request, response, action.mode, "unknown", signature, 404);
+  } else if (action.done(*signature)) {
+    linkPage(context, request, response, action.mode, request.query("done") == "1" ? "done" : "already", signature);
+  } else {
+    linkPage(context, request, response, action.mode, "ask", signature);
+  }
+}
+
+/// POST: does it once (303 to the page saying so); again, says it is done.
+void applyLink(const LinkAction& action, Context& context, const Request& request, Response& response) {
+  auto signature = signatureByLink(context, request.param("token"));
+  if (!signature) {
+    linkPage(context, request, response, action.mode, "unknown", signature, 404);
+    return;
+  }
+  if (!action.apply(context, signature->id)) {
+    linkPage(context, request, response, action.mode, "already", signature);
+    return;
+  }
+  response.redirect(pluginPath(context, std::string("/") + action.mode + "/" + request.param("token") + "?done=1"));
+}
+
 }  // namespace
 
 bool withdrawSignature(Context& context, long long signatureId) {
@@ -67,52 +109,19 @@ bool withdrawSignature(Context& context, long long signatureId) {
 }
 
 void withdrawPage(Context& context, const Request& request, Response& response) {
-  auto signature = signatureByLink(context, request.param("token"));
-  if (!signature) {
-    linkPage(context, request, response, "withdraw", "unknown", signature, 404);
-  } else if (signature->withdrawn) {
-    linkPage(context, request, response, "withdraw", request.query("done") == "1" ? "done" : "already", signature);
-  } else {
-    linkPage(context, request, response, "withdraw", "ask", signature);
-  }
+  showLink(kWithdraw, context, request, response);
 }
 
 void withdraw(Context& context, const Request& request, Response& response) {
-  auto signature = signatureByLink(context, request.param("token"));
-  if (!signature) {
-    linkPage(context, request, response, "withdraw", "unknown", signature, 404);
-    return;
-  }
-  if (!withdrawSignature(context, signature->id)) {
-    linkPage(context, request, response, "withdraw", "already", signature);
-    return;
-  }
-  response.redirect(pluginPath(context, "/withdraw/" + request.param("token") + "?done=1"));
+  applyLink(kWithdraw, context, request, response);
 }
 
 void stopPage(Context& context, const Request& request, Response& response) {
-  auto signature = signatureByLink(context, request.param("token"));
-  if (!signature) {
-    linkPage(context, request, response, "stop", "unknown", signature, 404);
-  } else if (!signature->consent) {
-    linkPage(context, request, response, "stop", request.query("done") == "1" ? "done" : "already", signature);
-  } else {
-    linkPage(context, request, response, "stop", "ask", signature);
-  }
+  showLink(kStop, context, request, response);
 }
 
 void stop(Context& context, const Request& request, Response& response) {
-  auto signature = signatureByLink(context, request.param("token"));
-  if (!signature) {
-    linkPage(context, request, response, "stop", "unknown", signature, 404);
-    return;
-  }
-  if (context.db().execute("UPDATE petitions_signatures SET consent = 0 WHERE id = ? AND consent = 1",
-                           {signature->id}) != 1) {
-    linkPage(context, request, response, "stop", "already", signature);
-    return;
-  }
-  response.redirect(pluginPath(context, "/stop/" + request.param("token") + "?done=1"));
+  applyLink(kStop, context, request, response);
 }
 
 }  // namespace petitions
