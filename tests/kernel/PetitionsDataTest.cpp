@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "kernel/plugins/PluginHost.h"
@@ -605,6 +607,111 @@ TEST_CASE("the petitions JSON API lists, signs with the form's checks, refuses b
       CHECK(report.body.find(R"({"area":"75","count":1})") != std::string::npos);
       CHECK(world.server.client().get(kApi + "/" + std::to_string(id) + "/report").status == 401);
       CHECK(world.server.client().get(kApi + "/" + std::to_string(id) + "/signatures/count").status == 401);
+    }
+  }
+}
+
+TEST_CASE("the petitions JSON API confirms and withdraws by the mailed tokens, refusing expired and replayed ones") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      DataWorld world(backend);
+      long long id = world.create("open");
+      HttpClient api = world.server.client();
+      api.get(kApi);
+      REQUIRE(api.cookie("ruche_csrf"));
+      HttpClient::Headers csrf = {{"X-CSRF-Token", *api.cookie("ruche_csrf")}};
+      auto tokensFor = [&](const std::string& email) {
+        auto mail = world.server.smtp().waitForMessage(email, 10s);
+        REQUIRE(mail);
+        return std::pair{tokenOf(HttpClient::extractLink(mail->body, kHome + "/confirm/")),
+                         tokenOf(HttpClient::extractLink(mail->body, kHome + "/withdraw/"))};
+      };
+      std::string sign = kApi + "/" + std::to_string(id) + "/signatures";
+      REQUIRE(api.postJson(sign, R"({"name": "Ana", "email": "ana@example.org"})", csrf).status == 202);
+      auto [confirmToken, withdrawToken] = tokensFor("ana@example.org");
+
+      auto unknown = api.post(kApi + "/confirmations/nosuchtoken", "", "application/json", csrf);
+      CHECK(unknown.status == 404);
+      CHECK(unknown.header("content-type").find("application/problem+json") == 0);
+
+      // Expired: a clear 410, nothing counted.
+      world.execute("UPDATE petitions_signatures SET token_expires_at = token_expires_at - 49 * 3600");
+      auto expired = api.post(kApi + "/confirmations/" + confirmToken, "", "application/json", csrf);
+      CHECK(expired.status == 410);
+      CHECK(expired.body.find("expired") != std::string::npos);
+      CHECK(world.confirmed(id) == 0);
+      world.execute("UPDATE petitions_signatures SET token_expires_at = token_expires_at + 49 * 3600");
+
+      auto confirmed = api.post(kApi + "/confirmations/" + confirmToken, "", "application/json", csrf);
+      CHECK(confirmed.status == 200);
+      CHECK(confirmed.body.find("\"status\":\"confirmed\"") != std::string::npos);
+      CHECK(world.confirmed(id) == 1);
+      auto replayed = api.post(kApi + "/confirmations/" + confirmToken, "", "application/json", csrf);
+      CHECK(replayed.status == 409);
+      CHECK(world.confirmed(id) == 1);
+      CHECK(world.count("SELECT COUNT(*) FROM event_outbox WHERE topic = 'petitions.signed'") == 1);
+
+      auto withdrawn = api.post(kApi + "/withdrawals/" + withdrawToken, "", "application/json", csrf);
+      CHECK(withdrawn.status == 200);
+      CHECK(withdrawn.body.find("\"status\":\"withdrawn\"") != std::string::npos);
+      CHECK(world.confirmed(id) == 0);
+      auto again = api.post(kApi + "/withdrawals/" + withdrawToken, "", "application/json", csrf);
+      CHECK(again.status == 200);
+      CHECK(again.body.find("\"status\":\"already_withdrawn\"") != std::string::npos);
+      CHECK(world.confirmed(id) == 0);
+      CHECK(api.post(kApi + "/withdrawals/nosuchtoken", "", "application/json", csrf).status == 404);
+      auto afterWithdrawal = api.post(kApi + "/confirmations/" + confirmToken, "", "application/json", csrf);
+      CHECK(afterWithdrawal.status == 410);
+      CHECK(world.confirmed(id) == 0);
+    }
+  }
+}
+
+TEST_CASE("concurrent withdrawals of one petition signature uncount it exactly once") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      DataWorld world(backend);
+      long long id = world.create("open");
+      world.signAndConfirm(id, {{"name", "Ana"}, {"email", "ana@example.org"}});
+      auto mail = world.signAndConfirm(id, {{"name", "Bo"}, {"email", "bo@example.org"}});
+      REQUIRE(world.confirmed(id) == 2);
+      std::string link = HttpClient::extractLink(mail.body, kHome + "/withdraw/");
+      constexpr int kClicks = 6;
+      std::vector<HttpClient> clients;
+      std::vector<std::string> csrf;
+      for (int i = 0; i < kClicks; ++i) {
+        clients.push_back(world.server.client());
+        auto ask = clients.back().get(link);
+        REQUIRE(ask.status == 200);
+        csrf.push_back(HttpClient::csrfFrom(ask.body));
+      }
+      std::vector<int> statuses(kClicks, 0);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < kClicks; ++i) {
+        threads.emplace_back([&, i] {
+          try {
+            statuses[i] =
+                clients[i]
+                    .post(link, HttpClient::formEncode({{"_csrf", csrf[i]}}), "application/x-www-form-urlencoded")
+                    .status;
+          } catch (const std::exception&) {
+            statuses[i] = -1;
+          }
+        });
+      }
+      for (auto& thread : threads) {
+        thread.join();
+      }
+      int withdrew = 0;
+      for (int i = 0; i < kClicks; ++i) {
+        CAPTURE(i);
+        CHECK((statuses[i] == 303 || statuses[i] == 200));
+        withdrew += statuses[i] == 303 ? 1 : 0;
+      }
+      CHECK(withdrew == 1);
+      CHECK(world.confirmed(id) == 1);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_counters WHERE n < 0") == 0);
+      CHECK(world.count("SELECT COUNT(*) FROM event_outbox WHERE topic = 'petitions.withdrawn'") == 1);
     }
   }
 }

@@ -3,6 +3,7 @@
 // the form (problem documents with JSON pointers, nothing changed on a
 // refusal; 202 while the signature waits for its confirmation), and the
 // report and counts for coordinators.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,39 @@ void apiSign(Context& context, const Request& request, Response& response) {
                                {"detail", "A link to confirm the signature was mailed to this address."}})
                     .toJson(),
                 202);
+}
+
+void apiConfirm(Context& context, const Request& request, Response& response) {
+  auto result = confirmToken(context, request.param("token"), true);
+  switch (result.state) {
+    case ConfirmState::Confirmed:
+      response.json(Value::object({{"status", "confirmed"}, {"petition_id", result.petition->id}}).toJson());
+      return;
+    case ConfirmState::Unknown:
+      throw ruche::sdk::notFound("This confirmation link does not exist.");
+    case ConfirmState::Used:
+      throw ruche::sdk::conflict("This signature is already confirmed: it is counted once.");
+    case ConfirmState::Closed:
+      throw ruche::sdk::conflict("This petition is closed: it takes no more signatures.");
+    case ConfirmState::Expired:
+      throw HttpError(410, "Gone", "This confirmation link has expired; sign again to get a new one.");
+    case ConfirmState::Withdrawn:
+      throw HttpError(410, "Gone", "This signature was withdrawn.");
+    case ConfirmState::Ask:
+      break;
+  }
+  throw std::logic_error("confirmToken applied nothing");
+}
+
+void apiWithdraw(Context& context, const Request& request, Response& response) {
+  auto signature = signatureByLink(context, request.param("token"));
+  if (!signature) {
+    throw ruche::sdk::notFound("This withdrawal link does not exist or no longer works.");
+  }
+  bool now = withdrawSignature(context, signature->id);
+  response.json(
+      Value::object({{"status", now ? "withdrawn" : "already_withdrawn"}, {"petition_id", signature->petitionId}})
+          .toJson());
 }
 
 void apiReport(Context& context, const Request& request, Response& response) {

@@ -55,6 +55,26 @@ enum class SignOutcome {
 /// confirmation link, with a withdrawal link; tokens are stored hashed.
 SignOutcome recordSignature(ruche::sdk::Context& context, const Petition& petition, const SignatureInput& input);
 
+/// How a confirmation token stands, or what confirming it did.
+enum class ConfirmState { Ask, Confirmed, Unknown, Used, Expired, Closed, Withdrawn };
+
+struct ConfirmResult {
+  ConfirmState state = ConfirmState::Unknown;
+  std::optional<Petition> petition;  ///< when the token is known
+};
+
+/// Checks a confirmation token (stored hashed) in the context's
+/// association and, with `apply`, confirms its signature when it may:
+/// counted once on one random shard, with the event petitions.signed.
+ConfirmResult confirmToken(ruche::sdk::Context& context, const std::string& token, bool apply);
+
+/// The HTTP status of a state: 200 ask/confirmed, 404 unknown, 409 used or
+/// closed, 410 expired or withdrawn.
+int confirmStatus(ConfirmState state);
+
+/// The state's name in pages: ask, confirmed, unknown, used, expired, closed, withdrawn.
+std::string confirmStateName(ConfirmState state);
+
 // --- personal links (Links.cpp) --------------------------------------------
 
 /// The absolute URL of a path of this plugin in association `slug` (jobs

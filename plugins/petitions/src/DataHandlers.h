@@ -24,6 +24,8 @@ void reportCsvFile(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk:
 void apiList(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 void apiShow(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 void apiSign(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
+void apiConfirm(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
+void apiWithdraw(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 void apiReport(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 void apiCount(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 

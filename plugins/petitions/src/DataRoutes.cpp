@@ -31,6 +31,8 @@ void registerData(ruche::sdk::Registrar& registrar) {
   route(Scope::AssociationApi, "GET", "/", Access::Public, apiList);
   route(Scope::AssociationApi, "GET", "/{id}", Access::Public, apiShow);
   route(Scope::AssociationApi, "POST", "/{id}/signatures", Access::Public, apiSign);
+  route(Scope::AssociationApi, "POST", "/confirmations/{token}", Access::Public, apiConfirm);
+  route(Scope::AssociationApi, "POST", "/withdrawals/{token}", Access::Public, apiWithdraw);
   route(Scope::AssociationApi, "GET", "/{id}/report", Access::Coordinator, apiReport);
   route(Scope::AssociationApi, "GET", "/{id}/signatures/count", Access::Coordinator, apiCount);
 

@@ -1,5 +1,6 @@
 // Signing, shared by the public form (Signing.cpp) and the JSON API
 // (Api.cpp): the same checks, the same storage, the same mail.
+#include <random>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ namespace {
 using ruche::sdk::Context;
 using ruche::sdk::FieldError;
 using ruche::sdk::Request;
+using ruche::sdk::Value;
 
 /// A pending signer asking again gets the link again at most this often.
 constexpr long long kResendSeconds = 600;
@@ -42,6 +44,11 @@ void mailLink(Context& context, const Petition& petition, const std::string& add
               context.text("petitions.mail.ignore", locale) +
               withdrawalLines(context, slug, issueLink(context, signatureId), locale);
   context.sendMail(mail);
+}
+
+int randomShard() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return pickShard(generator());
 }
 
 }  // namespace
@@ -126,6 +133,87 @@ SignOutcome recordSignature(Context& context, const Petition& petition, const Si
   std::string locale = row["locale"].asString().empty() ? input.locale : row["locale"].asString();
   mailLink(context, petition, row["email"].asString(), token, row["id"].asInt(), locale);
   return SignOutcome::Mailed;
+}
+
+ConfirmResult confirmToken(Context& context, const std::string& token, bool apply) {
+  if (token.empty() || token.size() > 200) {
+    return {};
+  }
+  auto rows = context.db().query(
+      "SELECT s.id AS id, s.petition_id AS petition_id, s.token_expires_at AS expires_at, "
+      "s.confirmed_at AS confirmed_at, s.withdrawn_at AS withdrawn_at FROM petitions_signatures s JOIN "
+      "petitions_petitions p ON p.id = s.petition_id WHERE s.token = ? AND p.association_id = ?",
+      {tokenHash(token), context.association().id});
+  if (rows.empty()) {
+    return {};
+  }
+  const auto& row = rows.front();
+  ConfirmResult result{ConfirmState::Ask, findPetition(context, row["petition_id"].asInt())};
+  long long now = context.now();
+  if (!row["withdrawn_at"].isNull()) {
+    result.state = ConfirmState::Withdrawn;
+  } else if (!row["confirmed_at"].isNull()) {
+    result.state = ConfirmState::Used;
+  } else if (tokenExpired(row["expires_at"].asInt(), now)) {
+    result.state = ConfirmState::Expired;
+  } else if (!result.petition || !acceptsSignatures(result.petition->status, result.petition->deadline, dayOf(now))) {
+    result.state = ConfirmState::Closed;
+  }
+  if (!apply || result.state != ConfirmState::Ask) {
+    return result;
+  }
+  // Only the first of two concurrent confirmations changes the row, and
+  // none after a withdrawal.
+  long long changed = context.db().execute(
+      "UPDATE petitions_signatures SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL AND withdrawn_at IS NULL "
+      "AND token_expires_at >= ?",
+      {now, row["id"].asInt(), now});
+  if (changed != 1) {
+    result.state = ConfirmState::Used;
+    return result;
+  }
+  context.db().execute("UPDATE petitions_counters SET n = n + 1 WHERE petition_id = ? AND shard = ?",
+                       {result.petition->id, randomShard()});
+  context.publish("petitions.signed", Value::object({{"petition_id", result.petition->id}}));
+  result.state = ConfirmState::Confirmed;
+  return result;
+}
+
+int confirmStatus(ConfirmState state) {
+  switch (state) {
+    case ConfirmState::Ask:
+    case ConfirmState::Confirmed:
+      return 200;
+    case ConfirmState::Unknown:
+      return 404;
+    case ConfirmState::Used:
+    case ConfirmState::Closed:
+      return 409;
+    case ConfirmState::Expired:
+    case ConfirmState::Withdrawn:
+      return 410;
+  }
+  return 500;
+}
+
+std::string confirmStateName(ConfirmState state) {
+  switch (state) {
+    case ConfirmState::Ask:
+      return "ask";
+    case ConfirmState::Confirmed:
+      return "confirmed";
+    case ConfirmState::Unknown:
+      return "unknown";
+    case ConfirmState::Used:
+      return "used";
+    case ConfirmState::Expired:
+      return "expired";
+    case ConfirmState::Closed:
+      return "closed";
+    case ConfirmState::Withdrawn:
+      return "withdrawn";
+  }
+  return "unknown";
 }
 
 }  // namespace petitions

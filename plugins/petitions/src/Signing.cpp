@@ -1,7 +1,6 @@
 // The public side: a petition's page, signing without an account (double
 // opt-in by e-mail) and the confirmation that counts the signature.
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -10,7 +9,6 @@
 #include "Handlers.h"
 #include "Rules.h"
 #include "Store.h"
-#include "TokenHash.h"
 
 namespace petitions {
 namespace {
@@ -52,33 +50,6 @@ void renderPublic(Context& context, const Request& request, Response& response, 
   context.page(response, "petition", data, "petitions.title", status, errors);
 }
 
-/// A signature found by its confirmation token, in this association.
-struct TokenSignature {
-  long long id = 0;
-  long long petitionId = 0;
-  long long expiresAt = 0;
-  bool confirmed = false;
-  bool withdrawn = false;
-};
-
-std::optional<TokenSignature> byToken(Context& context, const std::string& token) {
-  if (token.empty() || token.size() > 200) {
-    return std::nullopt;
-  }
-  auto rows = context.db().query(
-      "SELECT s.id AS id, s.petition_id AS petition_id, s.token_expires_at AS expires_at, "
-      "s.confirmed_at AS confirmed_at, s.withdrawn_at AS withdrawn_at FROM petitions_signatures s JOIN "
-      "petitions_petitions p ON p.id = s.petition_id "
-      "WHERE s.token = ? AND p.association_id = ?",
-      {tokenHash(token), context.association().id});
-  if (rows.empty()) {
-    return std::nullopt;
-  }
-  const auto& row = rows.front();
-  return TokenSignature{row["id"].asInt(), row["petition_id"].asInt(), row["expires_at"].asInt(),
-                        !row["confirmed_at"].isNull(), !row["withdrawn_at"].isNull()};
-}
-
 /// The page that tells how a confirmation link stands (`state`: ask,
 /// unknown, used, expired, closed, withdrawn), with its HTTP status.
 void confirmState(Context& context, const Request& request, Response& response, const std::string& state, int status,
@@ -91,11 +62,6 @@ void confirmState(Context& context, const Request& request, Response& response, 
     data.set("petition_path", pluginPath(context, "/" + std::to_string(petition->id)));
   }
   context.page(response, "confirm", data, "petitions.confirm_title", status);
-}
-
-int randomShard() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  return pickShard(generator());
 }
 
 }  // namespace
@@ -137,62 +103,19 @@ void sign(Context& context, const Request& request, Response& response) {
 }
 
 void confirmPage(Context& context, const Request& request, Response& response) {
-  auto signature = byToken(context, request.param("token"));
-  if (!signature) {
-    confirmState(context, request, response, "unknown", 404);
-    return;
-  }
-  auto petition = findPetition(context, signature->petitionId);
-  if (signature->withdrawn) {
-    confirmState(context, request, response, "withdrawn", 410, petition);
-  } else if (signature->confirmed) {
-    confirmState(context, request, response, "used", 409, petition);
-  } else if (tokenExpired(signature->expiresAt, context.now())) {
-    confirmState(context, request, response, "expired", 410, petition);
-  } else if (!petition || !acceptsNow(context, *petition)) {
-    confirmState(context, request, response, "closed", 409, petition);
-  } else {
-    confirmState(context, request, response, "ask", 200, petition);
-  }
+  auto result = confirmToken(context, request.param("token"), false);
+  confirmState(context, request, response, confirmStateName(result.state), confirmStatus(result.state),
+               result.petition);
 }
 
 void confirm(Context& context, const Request& request, Response& response) {
-  auto signature = byToken(context, request.param("token"));
-  if (!signature) {
-    confirmState(context, request, response, "unknown", 404);
+  auto result = confirmToken(context, request.param("token"), true);
+  if (result.state == ConfirmState::Confirmed) {
+    response.redirect(pluginPath(context, "/" + std::to_string(result.petition->id) + "?signed=confirmed"));
     return;
   }
-  auto petition = findPetition(context, signature->petitionId);
-  long long now = context.now();
-  if (signature->withdrawn) {
-    confirmState(context, request, response, "withdrawn", 410, petition);
-    return;
-  }
-  if (signature->confirmed) {
-    confirmState(context, request, response, "used", 409, petition);
-    return;
-  }
-  if (tokenExpired(signature->expiresAt, now)) {
-    confirmState(context, request, response, "expired", 410, petition);
-    return;
-  }
-  if (!petition || !acceptsNow(context, *petition)) {
-    confirmState(context, request, response, "closed", 409, petition);
-    return;
-  }
-  // Only the first of two concurrent confirmations changes the row.
-  long long changed = context.db().execute(
-      "UPDATE petitions_signatures SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL AND withdrawn_at IS NULL "
-      "AND token_expires_at >= ?",
-      {now, signature->id, now});
-  if (changed != 1) {
-    confirmState(context, request, response, "used", 409, petition);
-    return;
-  }
-  context.db().execute("UPDATE petitions_counters SET n = n + 1 WHERE petition_id = ? AND shard = ?",
-                       {petition->id, randomShard()});
-  context.publish("petitions.signed", Value::object({{"petition_id", petition->id}}));
-  response.redirect(pluginPath(context, "/" + std::to_string(petition->id) + "?signed=confirmed"));
+  confirmState(context, request, response, confirmStateName(result.state), confirmStatus(result.state),
+               result.petition);
 }
 
 }  // namespace petitions
