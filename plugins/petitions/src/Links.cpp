@@ -20,7 +20,7 @@ std::string issueLink(Context& context, long long signatureId) {
 
 std::string withdrawalLines(Context& context, const std::string& slug, const std::string& token,
                             const std::string& locale) {
-  return "\n\n-- \n" + context.text("petitions.mail.withdraw", locale) + "\n" +
+  return "\n\n" + context.text("petitions.mail.withdraw", locale) + "\n" +
          associationUrl(context, slug, "/withdraw/" + token) + "\n";
 }
 
