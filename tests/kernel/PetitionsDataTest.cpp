@@ -386,7 +386,10 @@ TEST_CASE("signers' personal data is erased the set months after closing, keepin
       world.server.app().jobs().runDue(now + 40 * 86400);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE name = 'Ana'") == 1);
 
+      // Switched off in the association meanwhile: the data goes all the same.
+      world.server.app().plugins().store().setEnabled("petitions", world.associationId, false);
       world.server.app().jobs().runDue(now + 70 * 86400);
+      world.server.app().plugins().store().setEnabled("petitions", world.associationId, true);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE name <> '' OR email <> '' OR postcode <> '' "
                         "OR country <> ''") == 0);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE confirmed_at IS NULL") == 0);

@@ -77,12 +77,16 @@ void erasePetition(Context& context, long long petitionId) {
 
 void eraseClosedJob(Context& context) {
   std::string today = dayOf(context.now());
-  for (const auto& association : context.enabledAssociations()) {
-    syncRetention(context, association.id, 0);
+  // Every association with petitions, also where the plugin was switched
+  // off since: the data must go all the same.
+  auto associations = context.db().query("SELECT DISTINCT association_id FROM petitions_petitions");
+  for (const auto& association : associations) {
+    long long associationId = association["association_id"].asInt();
+    syncRetention(context, associationId, 0);
     auto rows = context.db().query(
         "SELECT r.petition_id AS id, r.closed_at AS closed_at, r.erase_months AS months FROM petitions_retention r "
         "JOIN petitions_petitions p ON p.id = r.petition_id WHERE p.association_id = ? AND r.erased_at IS NULL",
-        {association.id});
+        {associationId});
     for (const auto& row : rows) {
       if (erasureDue(row["closed_at"].asInt(), static_cast<int>(row["months"].asInt()), today)) {
         erasePetition(context, row["id"].asInt());
