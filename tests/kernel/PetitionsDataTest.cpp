@@ -485,6 +485,9 @@ TEST_CASE("the petition delivery report counts confirmed signatures by postcode 
       add(5, "13001", "France", false);  // pending: not in the report
 
       std::string base = kHome + "/manage/" + std::to_string(id);
+      auto list = world.coordinator.get(kHome + "/manage");
+      CHECK(list.body.find("href=\"" + base + "/report\">Rapport de remise</a>") != std::string::npos);
+      CHECK(list.body.find("href=\"" + base + "/updates\">Nouvelles</a>") != std::string::npos);
       auto html = world.coordinator.get(base + "/report");
       REQUIRE(html.status == 200);
       CHECK(html.body.find("<h1>Rapport de remise</h1>") != std::string::npos);
