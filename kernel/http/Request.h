@@ -49,6 +49,9 @@ class Request {
   std::string sessionToken;  ///< raw cookie value, empty if none
   std::string csrfToken;     ///< the token forms of this visitor must carry
   std::string locale = "fr";
+  /// Set by the pipeline when the matched route is embeddable: its pages may
+  /// be framed by other sites and it runs without the visitor's session.
+  bool embeddable = false;
 
   /// First value, or "" when absent.
   std::string queryValue(const std::string& name) const;

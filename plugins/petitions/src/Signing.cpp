@@ -1,5 +1,7 @@
 // The public side: a petition's page, signing without an account (double
 // opt-in by e-mail) and the confirmation that counts the signature.
+#include "Signing.h"
+
 #include <optional>
 #include <random>
 #include <string>
@@ -7,6 +9,7 @@
 
 #include "Email.h"
 #include "Handlers.h"
+#include "PageExtras.h"
 #include "Rules.h"
 #include "Store.h"
 
@@ -52,6 +55,7 @@ void renderPublic(Context& context, const Request& request, Response& response, 
   data.set("signed_recent", signedState == "recent");
   data.set("signed_confirmed", signedState == "confirmed");
   data.set("confirm_hours", context.settings().integer("confirm_hours"));
+  addPublicExtras(context, request, petition, data, errors);
   context.page(response, "petition", data, "petitions.title", status, errors);
 }
 
@@ -147,14 +151,23 @@ void show(Context& context, const Request& request, Response& response) {
 
 void sign(Context& context, const Request& request, Response& response) {
   Petition petition = publicPetition(context, request);
+  SignPages pages{[&](const Value& values, int status, const std::vector<FieldError>& errors) {
+                    renderPublic(context, request, response, petition, values, status, errors);
+                  },
+                  pluginPath(context, "/" + std::to_string(petition.id) + "?signed="), false};
+  signPetition(context, request, response, petition, pages);
+}
+
+void signPetition(Context& context, const Request& request, Response& response, const Petition& petition,
+                  const SignPages& pages) {
   if (!acceptsNow(context, petition)) {
-    renderPublic(context, request, response, petition, Value::object(), 409);
+    pages.form(Value::object(), 409, {});
     return;
   }
   std::vector<FieldError> errors;
   if (!request.form(kHoneypot).empty()) {
     errors.push_back({kHoneypot, "Leave this field empty.", "petitions.honeypot"});
-    renderPublic(context, request, response, petition, Value::object(), 422, errors);
+    pages.form(Value::object(), 422, errors);
     return;
   }
   limitPerIp(context, request, petition.id);
@@ -166,11 +179,17 @@ void sign(Context& context, const Request& request, Response& response) {
     errors.push_back({"email", "This field is required.", "petitions.required"});
   } else if (!email) {
     errors.push_back({"email", "This is not a valid e-mail address.", "petitions.bad_email"});
+  } else {
+    checkDisposable(context, email->address, errors);
   }
   std::string postcode = petition.askPostcode ? field(request, errors, "postcode", 20, true) : "";
   std::string country = petition.askCountry ? field(request, errors, "country", 60, true) : "";
   std::string comment = petition.askComment ? field(request, errors, "comment", 1000, false) : "";
   bool consent = !petition.consentText.empty() && request.form("consent") == "1";
+  if (errors.empty()) {
+    // Last, so that a form with mistakes does not use up its challenge.
+    checkChallenge(context, request, petition, pages.embedded, errors);
+  }
   if (!errors.empty()) {
     Value values = Value::object({{"name", name},
                                   {"email", trim(rawEmail)},
@@ -178,13 +197,13 @@ void sign(Context& context, const Request& request, Response& response) {
                                   {"country", country},
                                   {"comment", comment},
                                   {"consent", consent}});
-    renderPublic(context, request, response, petition, values, 422, errors);
+    pages.form(values, 422, errors);
     return;
   }
 
   long long now = context.now();
   long long expiresAt = now + context.settings().integer("confirm_hours") * 3600;
-  std::string back = pluginPath(context, "/" + std::to_string(petition.id) + "?signed=");
+  const std::string& back = pages.back;
   auto existing = context.db().query(
       "SELECT id, email, token, token_expires_at, mailed_at, confirmed_at FROM petitions_signatures "
       "WHERE petition_id = ? AND email_key = ?",
