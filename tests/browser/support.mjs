@@ -49,7 +49,8 @@ export function t(key, lang = 'fr') {
 
 /// Starts `ruche demo` on a free loopback port in a fresh data folder and waits
 /// for the line that gives its URL. Resolves to { url, password, data, stderr(), stop() }.
-export async function startDemo() {
+/// `env`: more environment variables for the server (RUCHE_* settings).
+export async function startDemo(env = {}) {
   const binary = process.env.RUCHE_BINARY;
   if (!binary) {
     throw new Error('RUCHE_BINARY is not set (path of the ruche executable)');
@@ -57,6 +58,7 @@ export async function startDemo() {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-browser-'));
   const child = spawn(binary, ['demo', '--data', data, '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stdout = '';
   let stderr = '';
