@@ -2,7 +2,7 @@
 // (same-origin script, no inline script), the embeddable form inside another
 // site's frame (no cookie of ours there), the form without JavaScript told to
 // wait with its values kept, and axe-core on the public and embedded pages.
-// The plugin is the one built for the kernel tests (RUCHE_PETITIONS_DIR),
+// The plugin is the one built for the kernel tests (RUCHE_PETITIONS_PLUGIN),
 // switched on for one demo association through its SQLite database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +29,7 @@ function signatures() {
 }
 
 before(async () => {
-  server = await startDemo({ RUCHE_PLUGINS_DIRS: process.env.RUCHE_PETITIONS_DIR });
+  server = await startDemo({ plugins: [process.env.RUCHE_PETITIONS_PLUGIN] });
   browser = await launchBrowser();
   const now = Math.floor(Date.now() / 1000);
   const association = `(SELECT id FROM associations WHERE slug = '${slug}')`;
