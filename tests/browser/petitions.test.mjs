@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { startDemo, launchBrowser, runAxe, describeViolations } from './support.mjs';
+import { startDemo, launchBrowser, signIn, runAxe, describeViolations } from './support.mjs';
 
 const slug = 'jardins-partages';
 const petition = `/a/${slug}/petitions/1`;
@@ -101,6 +101,26 @@ test('without JavaScript, an early form in the frame is told to wait and keeps i
   await frame.getByText('attendez 120 secondes', { exact: false }).first().waitFor({ timeout: 30_000 });
   assert.equal(await frame.getByLabel('Adresse e-mail', { exact: true }).inputValue(), 'cy@example.org');
   assert.equal(signatures(), before);
+  await context.close();
+});
+
+test('a coordinator uploads the image through the multipart form, the public page shows it, axe clean', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+  await signIn(page, server.url, 'karim.benali@demo.ruche.local', server.password);
+  await page.goto(`${server.url}/a/${slug}/petitions/manage/1`);
+  const { blocking } = await runAxe(page);
+  assert.equal(blocking.length, 0, `edit page: serious/critical axe violation(s)\n${describeViolations(blocking)}`);
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+  await page.getByLabel('Image (JPEG, PNG ou WebP)', { exact: true }).setInputFiles({
+    name: 'ruche.png', mimeType: 'image/png', buffer: png });
+  await page.getByLabel('Texte alternatif de l’image', { exact: true }).fill('Une ruche en ville');
+  await Promise.all([
+    page.waitForURL(/saved=image$/),
+    page.getByRole('button', { name: 'Enregistrer l’image', exact: true }).click(),
+  ]);
+  await page.goto(`${server.url}${petition}`);
+  assert.equal(await page.getByRole('img', { name: 'Une ruche en ville' }).getAttribute('src'), `${petition}/image`);
   await context.close();
 });
 

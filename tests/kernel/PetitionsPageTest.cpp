@@ -170,6 +170,17 @@ TEST_CASE("a coordinator uploads an image checked by its bytes, served with its 
       auto shown = world.server.client().get(world.page(id));
       CHECK(has(shown.body, "<img src=\"" + world.page(id) + "/image\" alt=\"Une ruche au soleil\">"));
 
+      // A draft's image: not public, but the edit page shows it.
+      long long draft = world.create("draft");
+      REQUIRE(world.upload(draft, kPng, "Brouillon").status == 303);
+      CHECK(world.server.client().get(world.page(draft) + "/image").status == 404);
+      auto preview = world.coordinator.get(kHome + "/manage/" + std::to_string(draft) + "/image");
+      CHECK(preview.status == 200);
+      CHECK(preview.body == kPng);
+      CHECK(has(world.coordinator.get(kHome + "/manage/" + std::to_string(draft)).body,
+                "<img src=\"" + kHome + "/manage/" + std::to_string(draft) + "/image\" alt=\"Brouillon\""));
+      CHECK(world.server.client().get(kHome + "/manage/" + std::to_string(draft) + "/image").status == 401);
+
       // Refused, and the stored image stays as it was.
       auto gif = world.upload(id, "GIF89a\x01\x00\x01\x00", "Un gif");
       CHECK(gif.status == 422);
@@ -190,7 +201,7 @@ TEST_CASE("a coordinator uploads an image checked by its bytes, served with its 
       auto anonymous = visitor.post(kHome + "/manage/" + std::to_string(id) + "/image", "x",
                                     "multipart/form-data; boundary=" + kBoundary);
       CHECK(anonymous.status != 303);
-      CHECK(world.count("SELECT COUNT(*) FROM petitions_images") == 1);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_images") == 2);
 
       auto removed = world.coordinator.postFormWithCsrf(kHome + "/manage/" + std::to_string(id) + "/image/delete",
                                                         kHome + "/manage/" + std::to_string(id), {});

@@ -155,13 +155,14 @@ void addDelivery(Context& context, const Petition& petition, Value& data) {
   }
 }
 
-/// The image's path and alternative text, when the petition has one.
-void addImage(Context& context, const Petition& petition, Value& data) {
+/// The image's path and alternative text, when the petition has one. On the
+/// edit page (`manage`) the coordinators' path, which serves drafts too.
+void addImage(Context& context, const Petition& petition, Value& data, bool manage = false) {
   auto rows = context.db().query("SELECT alt FROM petitions_images WHERE petition_id = ?", {petition.id});
   data.set("has_image", !rows.empty());
   if (!rows.empty()) {
-    data.set("image", Value::object({{"src", pluginPath(context, "/" + idText(petition) + "/image")},
-                                     {"alt", rows.front()["alt"].asString()}}));
+    std::string src = manage ? "/manage/" + idText(petition) + "/image" : "/" + idText(petition) + "/image";
+    data.set("image", Value::object({{"src", pluginPath(context, src)}, {"alt", rows.front()["alt"].asString()}}));
   }
 }
 
@@ -261,7 +262,7 @@ void addPublicExtras(Context& context, const Request& request, const Petition& p
 Value manageExtras(Context& context, const Request& request, const Petition& petition) {
   const std::string id = idText(petition);
   Value data = Value::object();
-  addImage(context, petition, data);
+  addImage(context, petition, data, true);
   addDelivery(context, petition, data);
   bool posted = request.method() == "POST";
   std::string deliveredOn = posted ? request.form("delivered_on") : data["delivered_on"].asString();
@@ -402,8 +403,10 @@ void deliver(Context& context, const Request& request, Response& response) {
   response.redirect(pluginPath(context, "/manage/" + idText(petition) + "?saved=delivery"));
 }
 
-void image(Context& context, const Request& request, Response& response) {
-  Petition petition = publicPetition(context, request);
+namespace {
+
+/// The stored image of a petition, with its type; 404 without one.
+void serveImage(Context& context, const Petition& petition, Response& response) {
   auto rows =
       context.db().query("SELECT content_type, data FROM petitions_images WHERE petition_id = ?", {petition.id});
   if (rows.empty()) {
@@ -413,6 +416,17 @@ void image(Context& context, const Request& request, Response& response) {
   response.contentType = rows.front()["content_type"].asString();
   response.body = base64Decode(rows.front()["data"].asString());
   response.headers["Cache-Control"] = "public, max-age=300";
+}
+
+}  // namespace
+
+void image(Context& context, const Request& request, Response& response) {
+  serveImage(context, publicPetition(context, request), response);
+}
+
+void manageImage(Context& context, const Request& request, Response& response) {
+  serveImage(context, managedPetition(context, request), response);
+  response.headers["Cache-Control"] = "private, no-cache";
 }
 
 void qrCode(Context& context, const Request& request, Response& response) {

@@ -44,6 +44,7 @@ void renderEditPage(ruche::sdk::Context& context, const ruche::sdk::Request& req
 void uploadImage(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 void deleteImage(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 void deliver(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
+void manageImage(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 // The public
 void image(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);
 void qrCode(ruche::sdk::Context&, const ruche::sdk::Request&, ruche::sdk::Response&);

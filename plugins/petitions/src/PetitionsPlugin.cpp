@@ -36,6 +36,7 @@ class PetitionsPlugin : public ruche::sdk::Plugin {
     page("GET", "/confirm/{token}", Access::Public, petitions::confirmPage);
     page("POST", "/confirm/{token}", Access::Public, petitions::confirm);
     // The public page's additions (PageExtras.cpp)
+    page("GET", "/manage/{id}/image", Access::Coordinator, petitions::manageImage);
     page("POST", "/manage/{id}/image", Access::Coordinator, petitions::uploadImage);
     page("POST", "/manage/{id}/image/delete", Access::Coordinator, petitions::deleteImage);
     page("POST", "/manage/{id}/deliver", Access::Coordinator, petitions::deliver);
