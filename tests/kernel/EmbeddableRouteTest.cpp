@@ -4,12 +4,15 @@
 // posts. The pipeline alone, without a server.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <memory>
 
 #include "kernel/auth/SessionMiddleware.h"
 #include "kernel/http/Pipeline.h"
 #include "kernel/http/Router.h"
 #include "kernel/http/SecurityHeaders.h"
+#include "kernel/plugins/PluginHost.h"
+#include "tests/kernel/TestServer.h"
 
 using namespace ruche::http;
 
@@ -97,4 +100,22 @@ TEST_CASE("an embeddable post needs no csrf cookie and runs as an anonymous visi
 
   fixture.send("GET", "/page");
   CHECK(fixture.seenAccount == 7);
+}
+
+TEST_CASE("a plugin declaring a non-public route embeddable is refused with the reason, the server still serves") {
+  ruche::testing::TempDir plugins;
+  for (const char* name : {"probe", "badembed"}) {
+    std::filesystem::copy(std::filesystem::path(RUCHE_TEST_PLUGINS) / name / name, plugins.path() / name,
+                          std::filesystem::copy_options::recursive);
+  }
+  ruche::testing::TestServer::Options options;
+  options.settings["plugins.dirs"] = plugins.path().string();
+  ruche::testing::TestServer server(ruche::testing::Backend::Sqlite, options);
+  auto& host = server.app().plugins();
+  CHECK(host.loaded("probe"));
+  CHECK_FALSE(host.loaded("badembed"));
+  const auto* report = host.report("badembed");
+  REQUIRE(report != nullptr);
+  CHECK(report->problem.find("embeddable route GET /embed must be a public page route") != std::string::npos);
+  CHECK(server.client().get("/healthz").status == 200);
 }
