@@ -51,15 +51,6 @@ std::string formKey(Context& context) {
   return rows.front()["value"].asString();
 }
 
-/// A petition of this association the public may see (not a draft).
-Petition publicPetition(Context& context, const Request& request) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition || petition->status == "draft") {
-    throw ruche::sdk::notFound("No such petition.");
-  }
-  return *petition;
-}
-
 /// A petition of this association, for its coordinators.
 Petition managedPetition(Context& context, const Request& request) {
   auto petition = findPetition(context, parseId(request.param("id")));
@@ -278,7 +269,6 @@ Value manageExtras(Context& context, const Request& request, const Petition& pet
   data.set("embed_snippet", snippet);
   data.set("embed_path", pluginPath(context, "/" + id + "/embed"));
   data.set("qr_path", pluginPath(context, "/" + id + "/qr.svg"));
-  data.set("max_image_kb", static_cast<long long>(kMaxImageBytes / 1024));
   data.set("saved_image", request.query("saved") == "image");
   data.set("saved_delivery", request.query("saved") == "delivery");
   return data;

@@ -29,15 +29,6 @@ constexpr long long kResendSeconds = 600;
 /// The honeypot: a field hidden from people, which bots fill in.
 constexpr const char* kHoneypot = "leave_empty";
 
-/// A petition the public may see: not a draft, in this association.
-Petition publicPetition(Context& context, const Request& request) {
-  auto petition = findPetition(context, parseId(request.param("id")));
-  if (!petition || petition->status == "draft") {
-    throw ruche::sdk::notFound("No such petition.");
-  }
-  return *petition;
-}
-
 bool acceptsNow(Context& context, const Petition& petition) {
   return acceptsSignatures(petition.status, petition.deadline, dayOf(context.now()));
 }
@@ -144,6 +135,14 @@ int randomShard() {
 }
 
 }  // namespace
+
+Petition publicPetition(Context& context, const Request& request) {
+  auto petition = findPetition(context, parseId(request.param("id")));
+  if (!petition || petition->status == "draft") {
+    throw ruche::sdk::notFound("No such petition.");
+  }
+  return *petition;
+}
 
 void show(Context& context, const Request& request, Response& response) {
   renderPublic(context, request, response, publicPetition(context, request), Value::object());

@@ -21,6 +21,10 @@ struct SignPages {
   bool embedded = false;
 };
 
+/// The petition `{id}` of the path, as the public may see it: in this
+/// association and not a draft (404 otherwise).
+Petition publicPetition(ruche::sdk::Context& context, const ruche::sdk::Request& request);
+
 /// Signs `petition` with the form of `request` (double opt-in): the shared
 /// core of POST /{id}/sign and POST /{id}/embed.
 void signPetition(ruche::sdk::Context& context, const ruche::sdk::Request& request, ruche::sdk::Response& response,
