@@ -185,6 +185,7 @@ TEST_CASE("a coordinator uploads an image checked by its bytes, served with its 
       auto gif = world.upload(id, "GIF89a\x01\x00\x01\x00", "Un gif");
       CHECK(gif.status == 422);
       CHECK(has(gif.body, "n’est pas une image JPEG, PNG ou WebP"));
+      CHECK(has(gif.body, "value=\"Un gif\""));
       auto noAlt = world.upload(id, kPng, "   ");
       CHECK(noAlt.status == 422);
       CHECK(has(noAlt.body, "Décrivez l’image"));

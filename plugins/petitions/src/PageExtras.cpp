@@ -258,6 +258,7 @@ Value manageExtras(Context& context, const Request& request, const Petition& pet
   bool posted = request.method() == "POST";
   std::string deliveredOn = posted ? request.form("delivered_on") : data["delivered_on"].asString();
   std::string note = posted ? request.form("delivery_note") : data["delivery_note"].asString();
+  std::string alt = posted ? request.form("alt") : data["image"]["alt"].asString();
   const std::string embedUrl = context.pluginUrl("/" + id + "/embed");
   std::string snippet = "<iframe src=\"" + xmlEscape(embedUrl) + "\" title=\"" + xmlEscape(petition.title) +
                         "\" width=\"100%\" height=\"720\" loading=\"lazy\"></iframe>";
@@ -266,6 +267,7 @@ Value manageExtras(Context& context, const Request& request, const Petition& pet
   data.set("deliver_action", pluginPath(context, "/manage/" + id + "/deliver"));
   data.set("can_deliver", petition.status == "closed" || petition.status == "delivered");
   data.set("deliver_values", Value::object({{"delivered_on", deliveredOn}, {"delivery_note", note}}));
+  data.set("alt_value", alt);
   data.set("embed_snippet", snippet);
   data.set("embed_path", pluginPath(context, "/" + id + "/embed"));
   data.set("qr_path", pluginPath(context, "/" + id + "/qr.svg"));
