@@ -52,6 +52,9 @@ class Request {
   /// cookie is sent only if the answer hands the token out (see SessionMiddleware).
   bool csrfTokenIsNew = false;
   std::string locale = "fr";
+  /// Set by the pipeline when the matched route is embeddable: its pages may
+  /// be framed by other sites and it runs without the visitor's session.
+  bool embeddable = false;
 
   /// First value, or "" when absent.
   std::string queryValue(const std::string& name) const;
