@@ -6,7 +6,8 @@
 # one association and an open petition; many concurrent clients sign it over
 # HTTP with distinct e-mails and write down each signature acknowledged (the
 # 303 to "?signed=check"); the server is killed with SIGKILL mid-burst and
-# started again. Then every acknowledged signature is stored exactly once,
+# started again; those whose request was cut off, and a few who had their
+# answer, sign again. Then every acknowledged signature is stored exactly once,
 # nothing is stored that nobody sent, each stored signature has its
 # confirmation mail queued, the public counts match the rows, and some of the
 # acknowledged signatures are confirmed after the restart and counted once.
@@ -18,6 +19,11 @@
 # request from its own documentation address (2001:db8::/32), as a national
 # burst comes from many networks: the per-IP limit stays on and is not what
 # is measured here.
+#
+# Checked to fail when an answer comes before its commit: with the plugin
+# patched (by hand, not committed) to queue each new signature in memory and
+# write it in a later request's transaction, the test fails on both backends
+# with "1 acknowledged signatures were lost".
 set -u
 ruche="$1"
 built="$2"
@@ -101,16 +107,19 @@ token="$(awk '$6 == "ruche_csrf" { print $7 }' "$visitor_jar")"
 # server is gone) or the stop file appears. sent.N lists what it sent,
 # acked.N what the server acknowledged: written only once the 303 arrived.
 client() {
-  local c="$1" i=0 email answer
+  local c="$1" i=0 email answer code
   while [[ ! -e "$work/stop" ]]; do
     email="signer-$c-$i@burst.example.org"
     echo "$email" >>"$work/sent.$c"
     answer="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 20 -b "ruche_csrf=$token" \
       -H "X-Forwarded-For: 2001:db8::$((c + 1)):$((i + 1))" --data-urlencode "_csrf=$token" \
       --data-urlencode "name=Signataire $c $i" --data-urlencode "email=$email" "$home/$petition/sign")"
+    code=$?
     case "$answer" in
       "303 "*"?signed=check") echo "$email" >>"$work/acked.$c" ;;
-      "000 "*) echo "$email" >>"$work/lost.$c"; return 0 ;;  # no answer: not acknowledged
+      "000 "*)  # no answer: not acknowledged. curl 7: refused (after the kill), else cut off in flight
+        [[ $code -eq 7 ]] && echo "$email" >>"$work/refused-connection.$c" || echo "$email" >>"$work/cut.$c"
+        return 0 ;;
       *) echo "$email $answer" >>"$work/refused.$c" ;;
     esac
     i=$((i + 1))
@@ -118,6 +127,11 @@ client() {
 }
 
 acked() { cat "$work"/acked.* 2>/dev/null | wc -l; }
+# Client connections open on the server's port now (requests in flight).
+port="${url##*:}"
+in_flight() {
+  if command -v ss >/dev/null; then ss -Htn state established "( dport = :$port )" | wc -l; else echo 99; fi
+}
 
 echo "burst: $kClients clients; SIGKILL once $kAckedBeforeKill signatures are acknowledged"
 clients=()
@@ -125,8 +139,12 @@ for c in $(seq 1 "$kClients"); do
   client "$c" &
   clients+=($!)
 done
+flying=0
 for _ in $(seq 1 1200); do
-  [[ "$(acked)" -ge "$kAckedBeforeKill" ]] && break
+  if [[ "$(acked)" -ge "$kAckedBeforeKill" ]]; then
+    flying="$(in_flight)"
+    [[ "$flying" -ge 3 ]] && break
+  fi
   kill -0 "$server_pid" 2>/dev/null || fail "the server died during the burst"
   sleep 0.05
 done
@@ -143,14 +161,27 @@ cat "$work"/sent.* | sort >"$work/sent"
 cat "$work"/acked.* | sort >"$work/acked"
 cat "$work"/refused.* 2>/dev/null >"$work/refused"
 [[ -s "$work/refused" ]] && { head -5 "$work/refused" >&2; fail "$(wc -l <"$work/refused") signatures refused"; }
-lost="$(cat "$work"/lost.* 2>/dev/null | wc -l)"
-echo "killed: $(wc -l <"$work/sent") sent, $(wc -l <"$work/acked") acknowledged, $lost cut off by the kill"
-# Mid-burst: the clients were still signing when the server died.
-[[ "$lost" -ge 1 ]] || fail "no request was cut off: the kill did not land mid-burst"
+cut="$(cat "$work"/cut.* 2>/dev/null | wc -l)"
+echo "killed with $flying connections open: $(wc -l <"$work/sent") sent, $(wc -l <"$work/acked") acknowledged," \
+  "$cut cut off in flight"
+# Mid-burst: requests were in flight when the server died (the kill waits
+# for open client connections, so this does not depend on luck).
+[[ "$cut" -ge 1 ]] || fail "no request was in flight: the kill did not land mid-burst"
 
 start second
 home="$url/a/$kSlug/petitions"
 echo "restarted at $url"
+
+# As people do when a page did not answer: those cut off sign again, and so
+# do some who had their answer. Each gets an answer; none is stored twice.
+again=0
+for email in $(cat "$work"/cut.* 2>/dev/null) $(tail -3 "$work/acked"); do
+  again=$((again + 1))
+  answer="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "ruche_csrf=$token" \
+    -H "X-Forwarded-For: 2001:db8::ffff:$again" --data-urlencode "_csrf=$token" \
+    --data-urlencode "name=Signataire" --data-urlencode "email=$email" "$home/$petition/sign")"
+  [[ "$answer" =~ ^303\ .*\?signed=(check|recent)$ ]] || fail "signing again as $email answered $answer"
+done
 
 rows_for() {
   sql "SELECT email FROM petitions_signatures WHERE petition_id = $petition AND email LIKE '%@burst.example.org'" |
@@ -168,7 +199,7 @@ twice="$(sql "SELECT COUNT(*) FROM (SELECT email_key FROM petitions_signatures G
 [[ "$twice" == "0" ]] || fail "$twice normalised e-mails stored twice"
 stored="$(wc -l <"$work/stored")"
 acknowledged="$(wc -l <"$work/acked")"
-echo "stored: $stored, every acknowledged one once, and $((stored - acknowledged)) cut off after their commit"
+echo "stored: $stored, every acknowledged one once; $again signed again, none twice"
 
 # Each stored signature had its confirmation mail queued in its transaction.
 mails="$(sql "SELECT COUNT(*) FROM event_outbox WHERE topic = 'plugin.mail' AND payload LIKE '%@burst.example.org%'")"
