@@ -198,7 +198,6 @@ twice="$(sql "SELECT COUNT(*) FROM (SELECT email_key FROM petitions_signatures G
               HAVING COUNT(*) > 1) d")"
 [[ "$twice" == "0" ]] || fail "$twice normalised e-mails stored twice"
 stored="$(wc -l <"$work/stored")"
-acknowledged="$(wc -l <"$work/acked")"
 echo "stored: $stored, every acknowledged one once; $again signed again, none twice"
 
 # Each stored signature had its confirmation mail queued in its transaction.
