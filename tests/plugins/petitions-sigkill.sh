@@ -214,8 +214,12 @@ grep -q "0 confirmed signatures" <<<"$page" || fail "the page does not show 0 co
 # restart, each counted once; confirming again changes nothing.
 confirmed=0
 for email in $(tail -5 "$work/acked"); do
-  link="$(sql "SELECT token FROM petitions_signatures WHERE email = '$email'")"
-  [[ -n "$link" ]] || fail "no token for $email"
+  # The link of the confirmation mail queued with the signature (the
+  # database keeps only a hash of its token).
+  link="$(sql "SELECT payload FROM event_outbox WHERE topic = 'plugin.mail' AND payload LIKE '%\"to\":\"$email\"%'" |
+    grep -o '/confirm/[A-Za-z0-9_-]*' | head -1)"
+  link="${link#/confirm/}"
+  [[ -n "$link" ]] || fail "no confirmation mail queued for $email"
   answer="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "ruche_csrf=$token" \
     --data-urlencode "_csrf=$token" "$home/confirm/$link")"
   [[ "$answer" == "303 "*"?signed=confirmed" ]] || fail "confirming $email after the restart answered $answer"
