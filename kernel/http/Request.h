@@ -49,6 +49,7 @@ class Request {
   std::string sessionToken;  ///< raw cookie value, empty if none
   std::string csrfToken;     ///< the token forms of this visitor must carry
   std::string locale = "fr";
+  std::string timeZone = "Europe/Paris";  ///< IANA zone dates are shown in (the person's, else the association's)
 
   /// First value, or "" when absent.
   std::string queryValue(const std::string& name) const;

@@ -11,6 +11,7 @@
 #include "kernel/domain/Profiles.h"
 #include "kernel/domain/Taxonomy.h"
 #include "kernel/http/HttpError.h"
+#include "kernel/http/TimeZones.h"
 #include "kernel/http/Validator.h"
 #include "kernel/plugins/PluginHost.h"
 #include "kernel/web/Registrations.h"
@@ -222,8 +223,14 @@ void profilePage(app::Services& services, http::Request& request, http::Response
   data.set("plugin_fields", pluginFields);
 
   std::vector<std::pair<std::string, std::string>> zones;
+  // The common zones first, then every other zone ICU knows.
   for (const auto& zone : kTimeZones) {
     zones.emplace_back(zone, zone);
+  }
+  for (const auto& zone : http::knownTimeZones()) {
+    if (std::find(kTimeZones.begin(), kTimeZones.end(), zone) == kTimeZones.end()) {
+      zones.emplace_back(zone, zone);
+    }
   }
   data.set("timezones", options(zones, in.timezone, nullptr));
   data.set("locales", options({{"fr", "Français"}, {"en", "English"}}, in.locale, nullptr));
