@@ -65,7 +65,8 @@ class HealthReport {
       *session << "SELECT 1", soci::into(one);
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       databaseUp_ = one == 1;
-      checks_.push_back({"database", ms < 200 ? "ok" : "warn", text("database_up") + " " + number(ms) + " ms"});
+      checks_.push_back({"database", ms < 200 ? "ok" : "warn",
+                         text("database_up") + " " + themes::formatNumber(ms, request_.locale, 2) + " ms"});
     } catch (const std::exception& e) {
       checks_.push_back({"database", "fail", text("database_down") + " " + e.what()});
     }

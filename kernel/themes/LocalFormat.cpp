@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <stdexcept>
 #include <memory>
-#include <mutex>
+#include <stdexcept>
 #include <unicode/calendar.h>
 #include <unicode/datefmt.h>
 #include <unicode/gregocal.h>
@@ -47,17 +46,46 @@ std::unique_ptr<icu::TimeZone> zoneOf(const std::string& timeZone) {
   return std::unique_ptr<icu::TimeZone>(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(timeZone)));
 }
 
-// A DateFormat is not safe to share between threads: one per call (cheap
-// next to a page render).
-std::string formatWith(icu::DateFormat* format, long long epochSeconds, const std::string& timeZone) {
-  std::unique_ptr<icu::DateFormat> owned(format);
-  if (!owned) {
+// ICU formatters are not safe to share between threads and costly to build:
+// one of each kind per thread and language, kept for the thread's life
+// (the server's threads are long-lived).
+enum class DateStyle { DateTime, Date };
+
+icu::DateFormat* dateFormat(DateStyle style, const std::string& locale) {
+  thread_local std::unique_ptr<icu::DateFormat> cache[2][2];
+  auto& slot = cache[style == DateStyle::Date ? 1 : 0][locale == "en" ? 1 : 0];
+  if (!slot) {
+    slot.reset(style == DateStyle::Date
+                   ? icu::DateFormat::createDateInstance(icu::DateFormat::kMedium, icuLocale(locale))
+                   : icu::DateFormat::createDateTimeInstance(icu::DateFormat::kMedium, icu::DateFormat::kShort,
+                                                             icuLocale(locale)));
+  }
+  return slot.get();
+}
+
+std::string formatWith(DateStyle style, long long epochSeconds, const std::string& locale,
+                       const std::string& timeZone) {
+  icu::DateFormat* format = dateFormat(style, locale);
+  if (format == nullptr) {
     return std::to_string(epochSeconds);
   }
-  owned->adoptTimeZone(zoneOf(timeZone).release());
+  format->adoptTimeZone(zoneOf(timeZone).release());
   icu::UnicodeString out;
-  owned->format(static_cast<UDate>(epochSeconds) * 1000.0, out);
+  format->format(static_cast<UDate>(epochSeconds) * 1000.0, out);
   return utf8(out);
+}
+
+icu::NumberFormat* numberFormat(const std::string& locale) {
+  thread_local std::unique_ptr<icu::NumberFormat> cache[2];
+  auto& slot = cache[locale == "en" ? 1 : 0];
+  if (!slot) {
+    UErrorCode status = U_ZERO_ERROR;
+    slot.reset(icu::NumberFormat::createInstance(icuLocale(locale), status));
+    if (U_FAILURE(status)) {
+      slot.reset();
+    }
+  }
+  return slot.get();
 }
 
 }  // namespace
@@ -67,20 +95,16 @@ std::string pluralCategory(const std::string& locale, long long n) {
 }
 
 std::string formatDateTime(long long epochSeconds, const std::string& locale, const std::string& timeZone) {
-  return formatWith(
-      icu::DateFormat::createDateTimeInstance(icu::DateFormat::kMedium, icu::DateFormat::kShort, icuLocale(locale)),
-      epochSeconds, timeZone);
+  return formatWith(DateStyle::DateTime, epochSeconds, locale, timeZone);
 }
 
 std::string formatDate(long long epochSeconds, const std::string& locale, const std::string& timeZone) {
-  return formatWith(icu::DateFormat::createDateInstance(icu::DateFormat::kMedium, icuLocale(locale)), epochSeconds,
-                    timeZone);
+  return formatWith(DateStyle::Date, epochSeconds, locale, timeZone);
 }
 
 std::string formatNumber(double value, const std::string& locale, int maxFractionDigits) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::NumberFormat> format(icu::NumberFormat::createInstance(icuLocale(locale), status));
-  if (U_FAILURE(status) || !format) {
+  icu::NumberFormat* format = numberFormat(locale);
+  if (format == nullptr) {
     return std::to_string(value);
   }
   format->setMaximumFractionDigits(maxFractionDigits);

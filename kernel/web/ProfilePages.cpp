@@ -14,6 +14,7 @@
 #include "kernel/http/TimeZones.h"
 #include "kernel/http/Validator.h"
 #include "kernel/plugins/PluginHost.h"
+#include "kernel/themes/LocalFormat.h"
 #include "kernel/web/Registrations.h"
 #include "kernel/web/SignInCookie.h"
 
@@ -296,9 +297,9 @@ void profilePage(app::Services& services, http::Request& request, http::Response
   services.pages.page(request, response, "profile", data, "profile.edit.title", errors.empty() ? 200 : 422);
 }
 
-std::string shownTime(long long epochSeconds) {
-  return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(epochSeconds)),
-                                         "%Y-%m-%d %H:%M UTC");
+// In the reader's language and time zone; the ISO form beside it stays UTC.
+std::string shownTime(const http::Request& request, long long epochSeconds) {
+  return themes::formatDateTime(epochSeconds, request.locale, request.timeZone);
 }
 
 std::string isoTime(long long epochSeconds) {
@@ -314,10 +315,10 @@ void tokensPage(app::Services& services, http::Request& request, http::Response&
     Data item{Data::type::object};
     item.set("id", std::to_string(token.id));
     item.set("name", token.name);
-    item.set("created", shownTime(token.createdAt));
+    item.set("created", shownTime(request, token.createdAt));
     item.set("created_iso", isoTime(token.createdAt));
     item.set("used", boolData(token.lastUsedAt != 0));
-    item.set("last_used", token.lastUsedAt != 0 ? shownTime(token.lastUsedAt) : "");
+    item.set("last_used", token.lastUsedAt != 0 ? shownTime(request, token.lastUsedAt) : "");
     item.set("last_used_iso", token.lastUsedAt != 0 ? isoTime(token.lastUsedAt) : "");
     item.set("revoked", boolData(token.revoked));
     list.push_back(item);
