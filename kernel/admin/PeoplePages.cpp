@@ -13,7 +13,6 @@ namespace {
 
 using themes::Data;
 
-const std::vector<std::string> kRoles = {"admin", "coordinator", "volunteer"};
 constexpr int kMaxResults = 50;
 
 Data flag(bool value) {
@@ -145,15 +144,7 @@ void personPage(app::Services& services, http::Request& request, http::Response&
   }
   data.set("associations", associations);
   data.set("has_associations", flag(!associations.is_empty_list()));
-  Data roleOptions{Data::type::list};
-  for (const auto& role : kRoles) {
-    Data option{Data::type::object};
-    option.set("value", role);
-    option.set("label", services.pages.text(request, "admin.role." + role));
-    option.set("selected", flag(role == chosenRole));
-    roleOptions.push_back(option);
-  }
-  data.set("role_options", roleOptions);
+  data.set("role_options", roleOptions(services, request, chosenRole));
   data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors)));
   markSaved(request, data);
   data.set("removed", flag(request.queryValue("removed") == "1"));
@@ -200,7 +191,7 @@ void registerPeoplePages(http::Router& router, app::Services& services) {
     try {
       http::Validator v;
       std::string slug = v.oneOf("association", request.formValue("association"), slugs);
-      std::string role = v.oneOf("role", request.formValue("role"), kRoles);
+      std::string role = v.oneOf("role", request.formValue("role"), associationRoles());
       v.check();
       auto association = domain::Associations(services.db).bySlug(slug);
       domain::Associations(services.db).grantRole(association->id, person.id, role);
