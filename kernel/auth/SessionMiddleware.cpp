@@ -32,9 +32,17 @@ void SessionMiddleware::before(http::Request& request, http::Response& response)
   std::string csrf = request.cookie(kCsrfCookie);
   if (csrf.size() < 20 || csrf.size() > 64) {
     csrf = randomToken(24);
-    response.setCookie(kCsrfCookie, csrf, {-1, secure_});
+    request.csrfTokenIsNew = true;
   }
   request.csrfToken = csrf;
+}
+
+void SessionMiddleware::after(http::Request& request, http::Response& response) {
+  // Any answer that carries the token (a form's hidden field, a plugin's
+  // JSON) needs the cookie that the next POST is checked against.
+  if (request.csrfTokenIsNew && response.body.find(request.csrfToken) != std::string::npos) {
+    response.setCookie(kCsrfCookie, request.csrfToken, {-1, secure_});
+  }
 }
 
 void CsrfMiddleware::before(http::Request& request, http::Response&) {
