@@ -38,9 +38,10 @@ void SessionMiddleware::before(http::Request& request, http::Response& response)
 }
 
 void SessionMiddleware::after(http::Request& request, http::Response& response) {
-  // Any answer that carries the token (a form's hidden field, a plugin's
-  // JSON) needs the cookie that the next POST is checked against.
-  if (request.csrfTokenIsNew && response.body.find(request.csrfToken) != std::string::npos) {
+  // Any answer that carries the token (a form's hidden field) needs the
+  // cookie that the next POST is checked against; so does the JSON API, whose
+  // browser scripts send the cookie's value back in X-CSRF-Token.
+  if (request.csrfTokenIsNew && (request.isApi() || response.body.find(request.csrfToken) != std::string::npos)) {
     response.setCookie(kCsrfCookie, request.csrfToken, {-1, secure_});
   }
 }

@@ -13,7 +13,7 @@ inline constexpr const char* kCsrfCookie = "ruche_csrf";
 /// visitor a CSRF token — the session's, or for anonymous visitors a random
 /// one kept in a cookie (double submit), so sign-up and login are protected.
 /// A new anonymous token's cookie is set only when the answer holds the token
-/// (a form): pages without one stay cookie-free, cheaper and cacheable.
+/// (a form) or comes from the JSON API: pages without a form stay cookie-free.
 class SessionMiddleware : public http::Middleware {
  public:
   SessionMiddleware(SessionStore& sessions, ApiTokens& tokens, bool secureCookies)
