@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "kernel/admin/ImpactFigures.h"
@@ -445,6 +446,42 @@ TEST_CASE("the new admin pages and the summary refuse visitors without the right
       CHECK(scalarText(server, "SELECT default_locale FROM associations WHERE id = :id", jardins) == "fr");
       CHECK(other.get("/a/nowhere/manage/impact").status == 404);
       CHECK(other.get("/a/autre/manage/impact").status == 200);
+    }
+  }
+}
+
+TEST_CASE("the health page names a plugin that was refused, with the reason") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TempDir plugins;
+      std::filesystem::copy(std::filesystem::path(RUCHE_TEST_PLUGINS) / "wrongabi" / "wrongabi",
+                            plugins.path() / "wrongabi", std::filesystem::copy_options::recursive);
+      TestServer::Options options;
+      options.settings["plugins.dirs"] = plugins.path().string();
+      TestServer server(backend, options);
+      server.createAccount("admin@example.org", kPassword, "Admin", true);
+      auto http = server.signedIn("admin@example.org", kPassword);
+      auto page = http.get("/admin/health");
+      REQUIRE(page.status == 200);
+      CHECK(contains(page.body, "<th scope=\"row\">Extension en échec</th>"));
+      CHECK(contains(page.body, "wrongabi : "));
+      CHECK_FALSE(contains(page.body, "Aucune extension en échec."));
+      CHECK(contains(page.body, "Certains points demandent votre attention."));
+    }
+  }
+}
+
+TEST_CASE("a federation admin opens any association's impact and language pages") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      server.createAssociation("jardins", "Les Jardins");
+      server.createAccount("admin@example.org", kPassword, "Admin", true);
+      auto http = server.signedIn("admin@example.org", kPassword);
+      CHECK(http.get("/a/jardins/manage/impact").status == 200);
+      CHECK(http.get("/a/jardins/manage/language").status == 200);
+      auto list = http.get("/admin/associations");
+      CHECK(contains(list.body, "href=\"/a/jardins/manage/impact\""));
     }
   }
 }
