@@ -7,7 +7,7 @@
 /// excludes this version. Minor versions only add; the major changes when a
 /// header changes in a way that breaks a compiled plugin.
 #define RUCHE_SDK_VERSION_MAJOR 1
-#define RUCHE_SDK_VERSION_MINOR 0
+#define RUCHE_SDK_VERSION_MINOR 1
 #define RUCHE_SDK_VERSION_PATCH 0
 
 // The ABI tag: what must match between the kernel and a plugin's binary for
@@ -54,7 +54,7 @@
 
 namespace ruche::sdk {
 
-/// "1.0.0": the version of the SDK this code was compiled against.
+/// "1.1.0": the version of the SDK this code was compiled against.
 inline constexpr const char* kSdkVersion = RUCHE_SDK_STR(RUCHE_SDK_VERSION_MAJOR) "." RUCHE_SDK_STR(
     RUCHE_SDK_VERSION_MINOR) "." RUCHE_SDK_STR(RUCHE_SDK_VERSION_PATCH);
 
