@@ -1,0 +1,252 @@
+// Missions for a volunteer, people to invite to a mission, their panels on
+// the kernel's pages, and the index's consistency check.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "Explain.h"
+#include "Handlers.h"
+#include "LiveIndex.h"
+#include "Rules.h"
+
+namespace matching::plugin {
+namespace {
+
+using ruche::sdk::Value;
+
+constexpr std::size_t kPageSize = 10;
+constexpr std::size_t kPanelSize = 3;
+
+long long idParam(const Request& request, const std::string& name) {
+  const std::string text = request.param(name);
+  if (text.empty() || text.size() > 18 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    throw ruche::sdk::notFound("No such item.");
+  }
+  return std::stoll(text);
+}
+
+/// "?, ?, ?" for n values.
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += i == 0 ? "?" : ", ?";
+  }
+  return out;
+}
+
+/// The visitor's best missions, with their titles and links, as template data.
+Value missionsFor(Context& context, const Request& request, std::size_t k) {
+  auto index = LiveIndex::current(context);
+  long long me = request.visitor().accountId;
+  auto found = index->topMissionsFor(me, k, weightsOf(context), context.now());
+  Names names = loadNames(context, request.locale());
+  Value list = Value::array();
+  if (found.empty()) {
+    return list;
+  }
+  std::vector<Value> ids;
+  for (const auto& s : found) {
+    ids.emplace_back(s.id);
+  }
+  std::map<long long, ruche::sdk::Row> rows;
+  for (auto& row : context.db().query("SELECT m.id, m.title, a.name AS association_name FROM missions m "
+                                      "JOIN associations a ON a.id = m.association_id WHERE m.id IN (" +
+                                          placeholders(ids.size()) + ")",
+                                      ids)) {
+    rows.emplace(row["id"].asInt(), row);
+  }
+  for (const auto& s : found) {
+    auto row = rows.find(s.id);
+    if (row == rows.end()) {
+      continue;
+    }
+    Value item = suggestionValue(context, s, request.locale(), names);
+    item.set("title", row->second["title"].asString());
+    item.set("association", row->second["association_name"].asString());
+    item.set("url", "/missions/" + std::to_string(s.id));
+    list.push(item);
+  }
+  return list;
+}
+
+/// The mission of the path, which must belong to the path's association.
+ruche::sdk::Row ownMission(Context& context, const Request& request) {
+  long long id = idParam(request, "id");
+  auto rows = context.db().query("SELECT id, title FROM missions WHERE id = ? AND association_id = ?",
+                                 {id, context.association().id});
+  if (rows.empty()) {
+    throw ruche::sdk::notFound("No mission " + std::to_string(id) + " in this association.");
+  }
+  return rows.front();
+}
+
+/// The best people for a mission among those coordinators may see: members
+/// of the association, and people who opted in to suggestions.
+Value peopleFor(Context& context, const Request& request, long long missionId, std::size_t k) {
+  auto index = LiveIndex::current(context);
+  long long now = context.now();
+  // Ask for more than shown: some are filtered out below.
+  auto found = index->topVolunteersFor(missionId, k * 4 + 20, weightsOf(context), now);
+  std::set<long long> members;
+  for (const auto& row :
+       context.db().query("SELECT account_id FROM memberships WHERE association_id = ?", {context.association().id})) {
+    members.insert(row["account_id"].asInt());
+  }
+  std::vector<Suggestion> shown;
+  for (const auto& s : found) {
+    if (shown.size() == k) {
+      break;
+    }
+    if (members.count(s.id) != 0 || context.profileValue(s.id, kOptInField) == "1") {
+      shown.push_back(s);
+    }
+  }
+  Value list = Value::array();
+  if (shown.empty()) {
+    return list;
+  }
+  std::vector<Value> ids;
+  for (const auto& s : shown) {
+    ids.emplace_back(s.id);
+  }
+  std::map<long long, std::string> namesById;
+  for (const auto& row : context.db().query(
+           "SELECT id, display_name FROM accounts WHERE id IN (" + placeholders(ids.size()) + ")", ids)) {
+    namesById[row["id"].asInt()] = row["display_name"].asString();
+  }
+  Names names = loadNames(context, request.locale());
+  for (const auto& s : shown) {
+    index->recordExposure(s.id, now);
+    Value item = suggestionValue(context, s, request.locale(), names);
+    item.set("name", namesById[s.id]);
+    item.set("member", members.count(s.id) != 0);
+    list.push(item);
+  }
+  return list;
+}
+
+}  // namespace
+
+Weights weightsOf(Context& context) {
+  const auto& settings = context.settings();
+  Weights w;
+  w.skills = rules::weightOfTenths(settings.integer("weight_skills"));
+  w.causes = rules::weightOfTenths(settings.integer("weight_causes"));
+  w.languages = rules::weightOfTenths(settings.integer("weight_languages"));
+  w.availability = rules::weightOfTenths(settings.integer("weight_availability"));
+  w.distance = rules::weightOfTenths(settings.integer("weight_distance"));
+  w.feedback = rules::weightOfTenths(settings.integer("weight_feedback"));
+  w.urgency = rules::weightOfTenths(settings.integer("weight_urgency"));
+  w.fairness = rules::weightOfTenths(settings.integer("weight_fairness"));
+  return w;
+}
+
+void forYouPage(Context& context, const Request& request, Response& response) {
+  Value missions = missionsFor(context, request, kPageSize);
+  context.page(response, "for_you", Value::object({{"missions", missions}, {"has_missions", missions.size() > 0}}),
+               "matching.for_you.title");
+}
+
+void forYouApi(Context& context, const Request& request, Response& response) {
+  response.json(Value::object({{"suggestions", missionsFor(context, request, kPageSize)}}).toJson());
+}
+
+std::string forYouPanel(Context& context, const Request& request, long long) {
+  Value missions = missionsFor(context, request, kPanelSize);
+  return context.render("for_you_panel", Value::object({{"missions", missions},
+                                                        {"has_missions", missions.size() > 0},
+                                                        {"more_url", "/p/matching/for-you"}}));
+}
+
+void invitePage(Context& context, const Request& request, Response& response) {
+  auto mission = ownMission(context, request);
+  Value people = peopleFor(context, request, mission["id"].asInt(), kPageSize * 2);
+  context.page(response, "invite",
+               Value::object({{"mission_title", mission["title"].asString()},
+                              {"people", people},
+                              {"has_people", people.size() > 0},
+                              {"edit_url", "/a/" + context.association().slug + "/manage/missions/" +
+                                               mission["id"].asString() + "/edit"}}),
+               "matching.invite.title");
+}
+
+void inviteApi(Context& context, const Request& request, Response& response) {
+  auto mission = ownMission(context, request);
+  response.json(Value::object({{"mission_id", mission["id"].asInt()},
+                               {"suggestions", peopleFor(context, request, mission["id"].asInt(), kPageSize * 2)}})
+                    .toJson());
+}
+
+std::string invitePanel(Context& context, const Request& request, long long missionId) {
+  Value people = peopleFor(context, request, missionId, kPanelSize + 2);
+  return context.render("invite_panel",
+                        Value::object({{"people", people},
+                                       {"has_people", people.size() > 0},
+                                       {"more_url", "/a/" + context.association().slug + "/matching/missions/" +
+                                                        std::to_string(missionId) + "/invite"}}));
+}
+
+void indexCheckApi(Context& context, const Request&, Response& response) {
+  auto live = LiveIndex::current(context);
+  std::vector<long long> volunteers;
+  std::vector<long long> missions;
+  auto fresh = LiveIndex::build(context, &volunteers, &missions);
+  // Without fairness: exposure lives in each process's index only.
+  Weights weights = weightsOf(context);
+  weights.fairness = 0;
+  long long now = context.now();
+  Value differences = Value::array();
+  auto same = [](const std::vector<Suggestion>& a, const std::vector<Suggestion>& b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].id != b[i].id || std::abs(a[i].score - b[i].score) > 1e-9) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (long long id : volunteers) {
+    if (!same(live->topMissionsFor(id, 10, weights, now), fresh->topMissionsFor(id, 10, weights, now))) {
+      differences.push(Value::object({{"volunteer", id}}));
+    }
+  }
+  for (long long id : missions) {
+    if (!same(live->topVolunteersFor(id, 10, weights, now), fresh->topVolunteersFor(id, 10, weights, now))) {
+      differences.push(Value::object({{"mission", id}}));
+    }
+  }
+  auto liveSize = live->size();
+  auto freshSize = fresh->size();
+  bool consistent =
+      differences.size() == 0 && liveSize.volunteers == freshSize.volunteers && liveSize.missions == freshSize.missions;
+  response.json(Value::object({{"consistent", consistent},
+                               {"volunteers", static_cast<long long>(liveSize.volunteers)},
+                               {"missions", static_cast<long long>(liveSize.missions)},
+                               {"replayed", LiveIndex::replayedCount(context)},
+                               {"memory_bytes", static_cast<long long>(live->memoryBytes())},
+                               {"differences", differences}})
+                    .toJson());
+}
+
+void recordChange(Context& context, const Event& event) {
+  const std::string& topic = event.topic;
+  const Value& payload = event.payload;
+  if (topic.rfind("mission.", 0) == 0) {
+    LiveIndex::record(context, "mission", payload["mission_id"].asInt());
+  } else if (topic == "profile.updated" || topic == "membership.changed") {
+    LiveIndex::record(context, "volunteer", payload["account_id"].asInt());
+  } else if (topic == "feedback.given" || topic.rfind("application.", 0) == 0) {
+    // Feedback and applications move a person's record and a mission's places.
+    auto rows = context.db().query("SELECT mission_id, account_id FROM applications WHERE id = ?",
+                                   {payload["application_id"].asInt()});
+    if (!rows.empty()) {
+      LiveIndex::record(context, "mission", rows.front()["mission_id"].asInt());
+      LiveIndex::record(context, "volunteer", rows.front()["account_id"].asInt());
+    }
+  }
+}
+
+}  // namespace matching::plugin
