@@ -26,6 +26,8 @@ void forYouPage(Context& context, const Request& request, Response& response);
 void forYouApi(Context& context, const Request& request, Response& response);
 std::string forYouPanel(Context& context, const Request& request, long long missionId);
 void invitePage(Context& context, const Request& request, Response& response);
+/// Mails one suggested person an invitation to the mission (once).
+void inviteAction(Context& context, const Request& request, Response& response);
 void inviteApi(Context& context, const Request& request, Response& response);
 std::string invitePanel(Context& context, const Request& request, long long missionId);
 void indexCheckApi(Context& context, const Request& request, Response& response);

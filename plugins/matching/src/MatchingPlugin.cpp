@@ -32,6 +32,7 @@ class MatchingPlugin : public ruche::sdk::Plugin {
     route(Scope::FederationApi, "GET", "/missions-for-me", Access::SignedIn, mp::forYouApi);
     route(Scope::FederationApi, "GET", "/index/check", Access::FederationAdmin, mp::indexCheckApi);
     route(Scope::AssociationPage, "GET", "/missions/{id}/invite", Access::Coordinator, mp::invitePage);
+    route(Scope::AssociationPage, "POST", "/missions/{id}/invite", Access::Coordinator, mp::inviteAction);
     route(Scope::AssociationApi, "GET", "/missions/{id}/volunteers", Access::Coordinator, mp::inviteApi);
     route(Scope::AssociationPage, "GET", "/pairs", Access::Coordinator, mp::pairsPage);
     route(Scope::AssociationPage, "POST", "/pairs", Access::Coordinator, mp::confirmPair);

@@ -271,9 +271,15 @@ Value exportPersonalData(Context& context, long long accountId, const std::strin
            "SELECT pair_id, day, note, created_at FROM matching_checkins WHERE author_id = ?", {accountId})) {
     checkins.push(row.toValue());
   }
+  Value invitations = Value::array();
+  for (const auto& row : context.db().query(
+           "SELECT mission_id, created_at FROM matching_invitations WHERE account_id = ?", {accountId})) {
+    invitations.push(row.toValue());
+  }
   auto sent = context.db().query("SELECT last_sent_at FROM matching_digest_sent WHERE account_id = ?", {accountId});
   return Value::object({{"pairs", pairs},
                         {"checkins", checkins},
+                        {"invitations", invitations},
                         {"last_digest_at", sent.empty() ? Value() : sent.front()["last_sent_at"]}});
 }
 
@@ -287,6 +293,7 @@ void erasePersonalData(Context& context, long long accountId, const std::string&
   db.execute("UPDATE matching_checkins SET author_id = NULL, note = '' WHERE author_id = ?", {accountId});
   db.execute("DELETE FROM matching_digest_queue WHERE account_id = ?", {accountId});
   db.execute("DELETE FROM matching_digest_sent WHERE account_id = ?", {accountId});
+  db.execute("DELETE FROM matching_invitations WHERE account_id = ?", {accountId});
   // Every process's index drops the person when it replays this row.
   LiveIndex::record(context, "volunteer", accountId);
 }

@@ -115,15 +115,29 @@ Value peopleFor(Context& context, const Request& request, long long missionId, s
            "SELECT id, display_name FROM accounts WHERE id IN (" + placeholders(ids.size()) + ")", ids)) {
     namesById[row["id"].asInt()] = row["display_name"].asString();
   }
+  std::set<long long> invited;
+  for (const auto& row :
+       context.db().query("SELECT account_id FROM matching_invitations WHERE mission_id = ?", {missionId})) {
+    invited.insert(row["account_id"].asInt());
+  }
   Names names = loadNames(context, request.locale());
   for (const auto& s : shown) {
     index->recordExposure(s.id, now);
     Value item = suggestionValue(context, s, request.locale(), names);
     item.set("name", namesById[s.id]);
     item.set("member", members.count(s.id) != 0);
+    item.set("invited", invited.count(s.id) != 0);
     list.push(item);
   }
   return list;
+}
+
+/// Whether coordinators of the context's association may see (and invite)
+/// this person: a member, or someone who opted in.
+bool visibleToCoordinators(Context& context, long long accountId) {
+  auto member = context.db().query("SELECT COUNT(*) AS n FROM memberships WHERE account_id = ? AND association_id = ?",
+                                   {accountId, context.association().id});
+  return member.front()["n"].asInt() > 0 || context.profileValue(accountId, kOptInField) == "1";
 }
 
 }  // namespace
@@ -164,11 +178,49 @@ void invitePage(Context& context, const Request& request, Response& response) {
   Value people = peopleFor(context, request, mission["id"].asInt(), kPageSize * 2);
   context.page(response, "invite",
                Value::object({{"mission_title", mission["title"].asString()},
+                              {"action", "/a/" + context.association().slug + "/matching/missions/" +
+                                             mission["id"].asString() + "/invite"},
+                              {"invited", request.query("invited") == "1"},
                               {"people", people},
                               {"has_people", people.size() > 0},
                               {"edit_url", "/a/" + context.association().slug + "/manage/missions/" +
                                                mission["id"].asString() + "/edit"}}),
                "matching.invite.title");
+}
+
+void inviteAction(Context& context, const Request& request, Response& response) {
+  auto mission = ownMission(context, request);
+  long long missionId = mission["id"].asInt();
+  std::string text = request.form("account_id");
+  long long accountId = 0;
+  if (!text.empty() && text.size() <= 18 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    accountId = std::stoll(text);
+  }
+  auto person =
+      context.db().query("SELECT email, locale FROM accounts WHERE id = ? AND deleted_at IS NULL", {accountId});
+  if (person.empty() || !visibleToCoordinators(context, accountId)) {
+    throw ruche::sdk::unprocessable({{"account_id", "is nobody this association may invite", "invitee"}});
+  }
+  std::string page = "/a/" + context.association().slug + "/matching/missions/" + std::to_string(missionId) + "/invite";
+  auto already = context.db().query(
+      "SELECT COUNT(*) AS n FROM matching_invitations WHERE mission_id = ? AND account_id = ?", {missionId, accountId});
+  if (already.front()["n"].asInt() > 0) {
+    response.redirect(page + "?invited=1");
+    return;
+  }
+  context.db().insert(
+      "INSERT INTO matching_invitations (mission_id, account_id, invited_by, created_at) VALUES (?, ?, ?, ?)",
+      {missionId, accountId, request.visitor().accountId, context.now()});
+  std::string locale = person.front()["locale"].asString() == "en" ? "en" : "fr";
+  ruche::sdk::Mail mail;
+  mail.to = person.front()["email"].asString();
+  mail.subject = context.text("matching.invitation.subject", locale) + " " + mission["title"].asString();
+  mail.text = context.text("matching.invitation.text", locale) + "\n\n" + mission["title"].asString() + " (" +
+              context.association().name + ")\n" + context.baseUrl() + "/missions/" + std::to_string(missionId) + "\n";
+  mail.unsubscribeUrl = context.baseUrl() + "/me/profile";
+  context.sendMail(mail);
+  response.redirect(page + "?invited=1");
 }
 
 void inviteApi(Context& context, const Request& request, Response& response) {
