@@ -39,7 +39,12 @@ std::string placeholders(std::size_t n) {
 Value missionsFor(Context& context, const Request& request, std::size_t k) {
   auto index = LiveIndex::current(context);
   long long me = request.visitor().accountId;
-  auto found = index->topMissionsFor(me, k, weightsOf(context), context.now());
+  // Only missions of associations where matching is on; ask for more, some are left out.
+  std::set<long long> enabled;
+  for (const auto& association : context.enabledAssociations()) {
+    enabled.insert(association.id);
+  }
+  auto found = index->topMissionsFor(me, k * 3 + 10, weightsOf(context), context.now());
   Names names = loadNames(context, request.locale());
   Value list = Value::array();
   if (found.empty()) {
@@ -50,16 +55,20 @@ Value missionsFor(Context& context, const Request& request, std::size_t k) {
     ids.emplace_back(s.id);
   }
   std::map<long long, ruche::sdk::Row> rows;
-  for (auto& row : context.db().query("SELECT m.id, m.title, a.name AS association_name FROM missions m "
-                                      "JOIN associations a ON a.id = m.association_id WHERE m.id IN (" +
-                                          placeholders(ids.size()) + ")",
-                                      ids)) {
+  for (auto& row :
+       context.db().query("SELECT m.id, m.title, m.association_id, a.name AS association_name FROM missions m "
+                          "JOIN associations a ON a.id = m.association_id WHERE m.id IN (" +
+                              placeholders(ids.size()) + ")",
+                          ids)) {
     rows.emplace(row["id"].asInt(), row);
   }
   for (const auto& s : found) {
     auto row = rows.find(s.id);
-    if (row == rows.end()) {
+    if (row == rows.end() || enabled.count(row->second["association_id"].asInt()) == 0) {
       continue;
+    }
+    if (list.size() == k) {
+      break;
     }
     Value item = suggestionValue(context, s, request.locale(), names);
     item.set("title", row->second["title"].asString());
@@ -167,6 +176,9 @@ void forYouApi(Context& context, const Request& request, Response& response) {
 }
 
 std::string forYouPanel(Context& context, const Request& request, long long) {
+  if (context.enabledAssociations().empty()) {
+    return "";  // no association uses matching yet
+  }
   Value missions = missionsFor(context, request, kPanelSize);
   return context.render("for_you_panel", Value::object({{"missions", missions},
                                                         {"has_missions", missions.size() > 0},
