@@ -61,17 +61,19 @@ class Index {
 
   /// The best `k` missions for a volunteer at time `now` (epoch seconds), best
   /// first; empty when the volunteer is unknown.
-  std::vector<Suggestion> topMissionsFor(long long volunteerId, std::size_t k, const Weights& weights,
-                                         long long now, const QueryOptions& options = {}) const;
+  std::vector<Suggestion> topMissionsFor(long long volunteerId, std::size_t k, const Weights& weights, long long now,
+                                         const QueryOptions& options = {}) const;
   /// The best `k` volunteers for a mission at time `now`, best first; empty
   /// when the mission is unknown or closed.
-  std::vector<Suggestion> topVolunteersFor(long long missionId, std::size_t k, const Weights& weights,
-                                           long long now, const QueryOptions& options = {}) const;
+  std::vector<Suggestion> topVolunteersFor(long long missionId, std::size_t k, const Weights& weights, long long now,
+                                           const QueryOptions& options = {}) const;
 
-  /// The score of one pair with its reasons, or none when a hard filter
-  /// excludes it or either is unknown (what the brute-force reference uses).
-  std::optional<Suggestion> scoreOf(long long volunteerId, long long missionId, const Weights& weights,
-                                    long long now) const;
+  /// The score of one pair with its reasons (id: the mission's for
+  /// MissionsForVolunteer, the volunteer's otherwise), or none when a hard
+  /// filter excludes it or either is unknown: what a brute-force reference
+  /// ranks with, and what a page shows for one pair.
+  std::optional<Suggestion> scoreOf(long long volunteerId, long long missionId, const Weights& weights, long long now,
+                                    Direction direction = Direction::VolunteersForMission) const;
 
   /// Counts one suggestion shown to (or about) a volunteer at `now`: the more
   /// recent exposures, the more the fairness part damps him.

@@ -5,6 +5,10 @@
 
 namespace matching {
 
+/// Which way a ranking goes: fairness (exposure balancing) damps volunteers
+/// only when volunteers are ranked for a mission.
+enum class Direction { MissionsForVolunteer, VolunteersForMission };
+
 /// One part of a score: what it adds and why, for pages and the API.
 struct Reason {
   /// "skills", "causes", "languages", "availability", "distance", "remote",

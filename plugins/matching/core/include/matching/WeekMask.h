@@ -20,13 +20,9 @@ struct WeekMask {
     bits[static_cast<std::size_t>(hour / 64)] |= std::uint64_t{1} << (hour % 64);
   }
   /// Whether hour `hour` (0..167) is marked.
-  bool test(int hour) const {
-    return ((bits[static_cast<std::size_t>(hour / 64)] >> (hour % 64)) & 1U) != 0;
-  }
+  bool test(int hour) const { return ((bits[static_cast<std::size_t>(hour / 64)] >> (hour % 64)) & 1U) != 0; }
   /// How many hours are marked.
-  int count() const {
-    return std::popcount(bits[0]) + std::popcount(bits[1]) + std::popcount(bits[2]);
-  }
+  int count() const { return std::popcount(bits[0]) + std::popcount(bits[1]) + std::popcount(bits[2]); }
   /// Whether no hour is marked.
   bool empty() const { return (bits[0] | bits[1] | bits[2]) == 0; }
   /// Hours marked in both.
