@@ -52,8 +52,13 @@ void sendDigests(Context& context) {
       "LEFT JOIN matching_digest_sent s ON s.account_id = q.account_id WHERE q.sent_at IS NULL");
   for (const auto& person : people) {
     long long accountId = person["account_id"].asInt();
-    if (!rules::digestDue(person["last_sent_at"].asInt(), now, days) ||
-        context.profileValue(accountId, kOptInField) != "1") {
+    if (context.profileValue(accountId, kOptInField) != "1") {
+      // Opted out since: their queue is dropped, not kept for later.
+      context.db().execute("UPDATE matching_digest_queue SET sent_at = ? WHERE account_id = ? AND sent_at IS NULL",
+                           {now, accountId});
+      continue;
+    }
+    if (!rules::digestDue(person["last_sent_at"].asInt(), now, days)) {
       continue;
     }
     std::string locale = person["locale"].asString() == "en" ? "en" : "fr";

@@ -16,6 +16,7 @@ using ruche::sdk::Value;
 
 constexpr std::size_t kPageSize = 10;
 constexpr std::size_t kPanelSize = 3;
+constexpr std::size_t kCheckItems = 500;
 
 long long idParam(const Request& request, const std::string& name) {
   const std::string text = request.param(name);
@@ -272,6 +273,13 @@ void indexCheckApi(Context& context, const Request&, Response& response) {
     }
     return true;
   };
+  // At most kCheckItems of each (the first ids): a health check, not a full audit.
+  if (volunteers.size() > kCheckItems) {
+    volunteers.resize(kCheckItems);
+  }
+  if (missions.size() > kCheckItems) {
+    missions.resize(kCheckItems);
+  }
   for (long long id : volunteers) {
     if (!same(live->topMissionsFor(id, 10, weights, now), fresh->topMissionsFor(id, 10, weights, now))) {
       differences.push(Value::object({{"volunteer", id}}));
