@@ -60,9 +60,20 @@ std::string reasonText(ruche::sdk::Context& context, const Reason& reason, const
   } else if (reason.key == "causes") {
     auto it = names.causes.find(idOf(reason.detail));
     phrase = replaced(text("causes"), "name", it == names.causes.end() ? "" : it->second);
+  } else if (reason.key == "availability") {
+    // No schedule: any time suits the mission; no availability given: half.
+    phrase = text(reason.total == 0     ? "availability_any"
+                  : reason.matched == 0 ? "availability_unknown"
+                                        : "availability");
+  } else if (reason.key == "feedback") {
+    phrase = text(!reason.detail.empty() ? "feedback_rated" : reason.matched == 0 ? "feedback_new" : "feedback");
+  } else if (reason.key == "urgency") {
+    std::string key = reason.matched > 0 ? "matching.reason.urgency_soon" : "matching.reason.urgency";
+    phrase = context.plural(key, reason.total, locale);  // by places left
   } else {
     phrase = text(reason.key);
   }
+  phrase = replaced(phrase, "detail", reason.detail);
   phrase = replaced(phrase, "matched", std::to_string(reason.matched));
   return replaced(phrase, "total", std::to_string(reason.total));
 }
