@@ -270,6 +270,16 @@ TEST_CASE(
       // A closed mission has nobody to invite.
       CHECK(world.json(world.coordinator, world.inviteApi(drivingId))["suggestions"].size() == 0);
 
+      // Once Bob applied, he is no longer "to invite", nor is the mission suggested to him.
+      world.server.services().db.transaction([&](soci::session& sql) {
+        sql << "INSERT INTO applications (mission_id, account_id, status, created_at, updated_at) "
+               "VALUES (:m, :a, 'applied', 1, 1)",
+            soci::use(kitchenId), soci::use(bob);
+      });
+      CHECK_FALSE(has(idsOf(world.json(world.coordinator, world.inviteApi(kitchenId))["suggestions"]), bob));
+      CHECK_FALSE(
+          has(idsOf(world.json(bobHttp, "/api/v1/plugins/matching/missions-for-me")["suggestions"]), kitchenId));
+
       // A new process built from the database alone agrees too (restart).
       TempDir restartPlugins;
       TestServer restarted(backend, withMatching(restartPlugins.path(), world.server.services().settings.databaseUrl));

@@ -45,7 +45,12 @@ Value missionsFor(Context& context, const Request& request, std::size_t k) {
   for (const auto& association : context.enabledAssociations()) {
     enabled.insert(association.id);
   }
-  auto found = index->topMissionsFor(me, k * 3 + 10, weightsOf(context), context.now());
+  // Missions the person already applied to are not suggested again.
+  QueryOptions options;
+  for (const auto& row : context.db().query("SELECT mission_id FROM applications WHERE account_id = ?", {me})) {
+    options.exclude.push_back(row["mission_id"].asInt());
+  }
+  auto found = index->topMissionsFor(me, k * 3 + 10, weightsOf(context), context.now(), options);
   Names names = loadNames(context, request.locale());
   Value list = Value::array();
   if (found.empty()) {
@@ -97,7 +102,13 @@ Value peopleFor(Context& context, const Request& request, long long missionId, s
   auto index = LiveIndex::current(context);
   long long now = context.now();
   // Ask for more than shown: some are filtered out below.
-  auto found = index->topVolunteersFor(missionId, k * 4 + 20, weightsOf(context), now);
+  // People who already applied are not "to invite".
+  QueryOptions options;
+  for (const auto& row : context.db().query(
+           "SELECT account_id FROM applications WHERE mission_id = ? AND account_id IS NOT NULL", {missionId})) {
+    options.exclude.push_back(row["account_id"].asInt());
+  }
+  auto found = index->topVolunteersFor(missionId, k * 4 + 20, weightsOf(context), now, options);
   std::set<long long> members;
   for (const auto& row :
        context.db().query("SELECT account_id FROM memberships WHERE association_id = ?", {context.association().id})) {
