@@ -198,10 +198,31 @@ Scratch& scratch() {
   return instance;
 }
 
+/// A shared mutex where a waiting writer goes first: glibc's rwlock lets a
+/// steady stream of readers (queries) starve a writer (an event's upsert)
+/// forever. Writers hold `gate_` while they wait, so new readers queue behind them.
+class WriterFirstMutex {
+ public:
+  void lock() {
+    std::lock_guard gate(gate_);
+    mutex_.lock();
+  }
+  void unlock() { mutex_.unlock(); }
+  void lock_shared() {
+    { std::lock_guard gate(gate_); }
+    mutex_.lock_shared();
+  }
+  void unlock_shared() { mutex_.unlock_shared(); }
+
+ private:
+  std::mutex gate_;
+  std::shared_mutex mutex_;
+};
+
 }  // namespace
 
 struct Index::State {
-  mutable std::shared_mutex mutex;
+  mutable WriterFirstMutex mutex;
   SkillSynonyms synonyms;
 
   std::vector<VolunteerRecord> volunteers;
@@ -212,6 +233,7 @@ struct Index::State {
   std::unordered_map<long long, Slot> missionSlots;
 
   Postings volunteersBySkill, volunteersByCause, volunteersByLanguage, volunteersByCell;
+  Postings unplacedBySkill, unplacedByCause;  ///< the same, for volunteers whose place is unknown
   std::vector<Slot> volunteersWithoutPlace;
   Postings missionsBySkill, missionsByCause, missionsByCell;
   std::vector<Slot> missionsRemote, missionsWithoutPlace;
@@ -244,6 +266,12 @@ struct Index::State {
       removePosting(volunteersByCell, cellOf(v.lat, v.lon), slot);
     } else {
       removeFrom(volunteersWithoutPlace, slot);
+      for (int skill : v.skills()) {
+        removePosting(unplacedBySkill, skill, slot);
+      }
+      for (int cause : v.causes()) {
+        removePosting(unplacedByCause, cause, slot);
+      }
     }
     packedBytes -= v.lists.heapBytes();
   }
@@ -263,6 +291,12 @@ struct Index::State {
       addPosting(volunteersByCell, cellOf(v.lat, v.lon), slot);
     } else {
       volunteersWithoutPlace.push_back(slot);
+      for (int skill : v.skills()) {
+        addPosting(unplacedBySkill, skill, slot);
+      }
+      for (int cause : v.causes()) {
+        addPosting(unplacedByCause, cause, slot);
+      }
     }
     maxReachKm = std::max(maxReachKm, v.reachKm);
     packedBytes += v.lists.heapBytes();
@@ -496,12 +530,14 @@ std::vector<Suggestion> Index::topVolunteersFor(long long missionId, std::size_t
   const auto causesTotal = static_cast<int>(m.causes().size());
   const double urgency = detail::urgencyPart(w, m, now);
   TopK top(k);
+  // Weights of upper bounds: w, or w without distance for people whose place is unknown.
+  const Weights* boundWeights = &w;
   auto consider = [&](Slot slot, int skillsMatched, int causesMatched) {
     const VolunteerRecord& v = s.volunteers[slot];
     if (!v.alive) {
       return;
     }
-    double bound = detail::upperBound(w, skillsMatched, skillsTotal, causesMatched, causesTotal,
+    double bound = detail::upperBound(*boundWeights, skillsMatched, skillsTotal, causesMatched, causesTotal,
                                       detail::feedbackPart(w, v), urgency);
     if (!top.mayEnter(bound)) {
       return;
@@ -532,90 +568,99 @@ std::vector<Suggestion> Index::topVolunteersFor(long long missionId, std::size_t
     return out;
   };
 
-  // An on-site mission: only volunteers in the cells within the largest reach,
-  // and those whose place is unknown; overlaps by merging the short lists.
+  // Counts overlaps from skill and cause postings, visits candidates by
+  // decreasing overlap until the k-th best beats what the rest can reach,
+  // then visits `untouched` (people sharing nothing) only if they still can.
+  auto rankByPostings = [&](const Postings& bySkill, const Postings& byCause, auto&& untouched) {
+    Scratch& counts = scratch();
+    counts.prepare(s.volunteers.size());
+    for (int skill : m.skills()) {
+      if (auto found = bySkill.find(skill); found != bySkill.end()) {
+        counts.count(found->second, counts.skills);
+      }
+    }
+    for (int cause : m.causes()) {
+      if (auto found = byCause.find(cause); found != byCause.end()) {
+        counts.count(found->second, counts.causes);
+      }
+    }
+    counts.order(skillsTotal, causesTotal);
+    const Weights& b = *boundWeights;
+    // The best any later candidate can reach: its overlaps are at most the
+    // current ones (same skills, fewer causes) or one skill less (any causes).
+    auto remainingBound = [&](int skillsMatched, int causesMatched) {
+      double sameSkills =
+          detail::upperBound(b, skillsMatched, skillsTotal, causesMatched, causesTotal, b.feedback, urgency);
+      double fewerSkills = skillsMatched > 0 ? detail::upperBound(b, skillsMatched - 1, skillsTotal, causesTotal,
+                                                                  causesTotal, b.feedback, urgency)
+                                             : sameSkills;
+      return std::max(sameSkills, fewerSkills);
+    };
+    for (Slot slot : counts.ordered) {
+      int skillsMatched = counts.skills[slot];
+      int causesMatched = counts.causes[slot];
+      if (!top.mayEnter(remainingBound(skillsMatched, causesMatched))) {
+        break;
+      }
+      consider(slot, skillsMatched, causesMatched);
+    }
+    if (top.mayEnter(detail::upperBound(b, 0, skillsTotal, 0, causesTotal, b.feedback, urgency))) {
+      untouched([&](Slot slot) {
+        if (!counts.isTouched(slot)) {
+          consider(slot, 0, 0);
+        }
+      });
+    }
+    counts.reset();
+  };
+
+  // An on-site mission: volunteers in the cells within the largest reach
+  // (overlaps by merging the short lists), then those whose place is unknown
+  // (no distance part: a tighter bound) through their own postings.
   if (!m.remote && m.hasPlace) {
     auto byMerge = [&](Slot slot) {
       const VolunteerRecord& v = s.volunteers[slot];
-      consider(slot, detail::overlap(m.skills(), v.skills(), nullptr),
-               detail::overlap(m.causes(), v.causes(), nullptr));
+      if (v.hasPlace) {
+        consider(slot, detail::overlap(m.skills(), v.skills(), nullptr),
+                 detail::overlap(m.causes(), v.causes(), nullptr));
+      }
     };
     if (s.visitCells(s.volunteersByCell, m.lat, m.lon, s.maxReachKm, byMerge)) {
-      for (Slot slot : s.volunteersWithoutPlace) {
-        byMerge(slot);
-      }
+      Weights noDistance = w;
+      noDistance.distance = 0;
+      boundWeights = &noDistance;
+      rankByPostings(s.unplacedBySkill, s.unplacedByCause, [&](auto&& visit) {
+        for (Slot slot : s.volunteersWithoutPlace) {
+          visit(slot);
+        }
+      });
       return finish();
     }
   }
 
-  // Elsewhere: count overlaps from the skill and cause postings, best counts first.
-  Scratch& counts = scratch();
-  counts.prepare(s.volunteers.size());
-  for (int skill : m.skills()) {
-    if (auto found = s.volunteersBySkill.find(skill); found != s.volunteersBySkill.end()) {
-      counts.count(found->second, counts.skills);
-    }
-  }
-  for (int cause : m.causes()) {
-    if (auto found = s.volunteersByCause.find(cause); found != s.volunteersByCause.end()) {
-      counts.count(found->second, counts.causes);
-    }
-  }
-  counts.order(skillsTotal, causesTotal);
-  // The best any later candidate can reach: its overlaps are at most the
-  // current ones (same skills, fewer causes) or one skill less (any causes).
-  auto remainingBound = [&](int skillsMatched, int causesMatched) {
-    double sameSkills =
-        detail::upperBound(w, skillsMatched, skillsTotal, causesMatched, causesTotal, w.feedback, urgency);
-    double fewerSkills = skillsMatched > 0 ? detail::upperBound(w, skillsMatched - 1, skillsTotal, causesTotal,
-                                                                causesTotal, w.feedback, urgency)
-                                           : sameSkills;
-    return std::max(sameSkills, fewerSkills);
-  };
-  for (Slot slot : counts.ordered) {
-    int skillsMatched = counts.skills[slot];
-    int causesMatched = counts.causes[slot];
-    if (!top.mayEnter(remainingBound(skillsMatched, causesMatched))) {
-      break;
-    }
-    consider(slot, skillsMatched, causesMatched);
-  }
-  // Volunteers sharing no skill and no cause: only when they can still enter.
-  double untouchedBound = detail::upperBound(w, 0, skillsTotal, 0, causesTotal, w.feedback, urgency);
-  if (top.mayEnter(untouchedBound)) {
-    auto visit = [&](Slot slot) {
-      if (!counts.isTouched(slot)) {
-        consider(slot, 0, 0);
-      }
-    };
-    bool done = false;
+  // Elsewhere: everyone through the postings; people sharing nothing among
+  // the speakers of a required language, or everyone.
+  rankByPostings(s.volunteersBySkill, s.volunteersByCause, [&](auto&& visit) {
     if (!m.requiredLanguages().empty()) {
       const std::vector<Slot>* smallest = nullptr;
       for (int packed : m.requiredLanguages()) {
         auto found = s.volunteersByLanguage.find(detail::packedLanguage(packed));
         if (found == s.volunteersByLanguage.end()) {
-          smallest = nullptr;
-          done = true;  // nobody speaks it: nobody passes
-          break;
+          return;  // nobody speaks it: nobody passes
         }
         if (smallest == nullptr || found->second.size() < smallest->size()) {
           smallest = &found->second;
         }
       }
-      if (smallest != nullptr) {
-        for (Slot slot : *smallest) {
-          visit(slot);
-        }
-        done = true;
-      }
-    }
-    if (!done) {
-      for (Slot slot = 0; slot < s.volunteers.size(); ++slot) {
+      for (Slot slot : *smallest) {
         visit(slot);
       }
+      return;
     }
-  }
-  counts.reset();
+    for (Slot slot = 0; slot < s.volunteers.size(); ++slot) {
+      visit(slot);
+    }
+  });
   return finish();
 }
 
@@ -772,8 +817,9 @@ std::size_t Index::memoryBytes() const {
            sizeof(Slot);
   bytes += idMapBytes(s.volunteerSlots) + idMapBytes(s.missionSlots) + idMapBytes(s.associationSlots);
   bytes += s.associationIds.capacity() * sizeof(long long);
-  for (const Postings* postings : {&s.volunteersBySkill, &s.volunteersByCause, &s.volunteersByLanguage,
-                                   &s.volunteersByCell, &s.missionsBySkill, &s.missionsByCause, &s.missionsByCell}) {
+  for (const Postings* postings :
+       {&s.unplacedBySkill, &s.unplacedByCause, &s.volunteersBySkill, &s.volunteersByCause, &s.volunteersByLanguage,
+        &s.volunteersByCell, &s.missionsBySkill, &s.missionsByCause, &s.missionsByCell}) {
     bytes += postingsBytes(*postings);
   }
   return bytes;
