@@ -112,7 +112,7 @@ void grantFromForm(app::Services& services, const http::Request& request, long l
   if (!accountId) {
     throw http::unprocessable({{"email", "belongs to no account", "unknown_account"}});
   }
-  domain::Associations(services.db).grantRole(associationId, *accountId, role);
+  domain::Associations(services.db, &services.events).grantRole(associationId, *accountId, role);
 }
 
 long long accountIdParam(const http::Request& request) {

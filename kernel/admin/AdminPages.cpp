@@ -194,7 +194,7 @@ void registerFederationAdminPages(http::Router& router, app::Services& services)
   router.post("/admin/associations/{slug}/members/{accountId}/remove", guards.federationAdmin(),
               [&services](http::Request& request, http::Response& response) {
                 auto association = associationOrNotFound(services, request.param("slug"));
-                domain::Associations(services.db).revokeRole(association.id, accountIdParam(request));
+                domain::Associations(services.db, &services.events).revokeRole(association.id, accountIdParam(request));
                 response.redirect(membersView(association.slug).base + "?removed=1");
               });
 }

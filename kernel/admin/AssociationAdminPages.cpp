@@ -76,7 +76,7 @@ void registerAssociationAdminPages(http::Router& router, app::Services& services
                   // Removing oneself would lock the association's admin out of this page.
                   throw http::HttpError(409, "Conflict", "You cannot remove your own role here.");
                 }
-                domain::Associations(services.db).revokeRole(a.id, accountId);
+                domain::Associations(services.db, &services.events).revokeRole(a.id, accountId);
                 response.redirect(membersView(a).base + "?removed=1");
               });
 }

@@ -94,7 +94,7 @@ void registerProfileApi(http::Router& router, app::Services& services) {
   router.add("PUT", "/api/v1/me/profile", guards.signedIn(),
              [&services](http::Request& request, http::Response& response) {
                domain::ProfileInput input = readProfile(readJsonObject(request));
-               domain::Profiles profiles(services.db);
+               domain::Profiles profiles(services.db, &services.events);
                long long me = request.visitor.accountId;
                try {
                  profiles.save(me, input);

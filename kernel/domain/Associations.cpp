@@ -1,6 +1,7 @@
 #include "kernel/domain/Associations.h"
 
 #include "kernel/auth/Roles.h"
+#include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
 
@@ -137,6 +138,10 @@ void Associations::grantRole(long long associationId, long long accountId, const
     sql << "INSERT INTO memberships (account_id, association_id, role, created_at) VALUES (:a, :s, :r, :t) "
            "ON CONFLICT (account_id, association_id) DO UPDATE SET role = excluded.role",
         soci::use(accountId), soci::use(associationId), soci::use(role), soci::use(now);
+    if (events_ != nullptr) {
+      events_->publish(sql, "membership.changed", associationId,
+                       events::Payload().set("account_id", accountId).set("role", role).json());
+    }
   });
 }
 
@@ -144,6 +149,10 @@ void Associations::revokeRole(long long associationId, long long accountId) {
   db_.transaction([&](soci::session& sql) {
     sql << "DELETE FROM memberships WHERE association_id = :s AND account_id = :a", soci::use(associationId),
         soci::use(accountId);
+    if (events_ != nullptr) {
+      events_->publish(sql, "membership.changed", associationId,
+                       events::Payload().set("account_id", accountId).set("role", std::string()).json());
+    }
   });
 }
 

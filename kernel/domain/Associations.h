@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/events/EventBus.h"
 #include "kernel/storage/Database.h"
 
 namespace ruche::domain {
@@ -44,7 +45,9 @@ struct Member {
 
 class Associations {
  public:
-  explicit Associations(storage::Database& db) : db_(db) {}
+  /// With `events`, granting or revoking a role publishes membership.changed
+  /// (payload account_id, role; "" once revoked) in that transaction.
+  explicit Associations(storage::Database& db, events::EventBus* events = nullptr) : db_(db), events_(events) {}
 
   /// Throws http::HttpError 422 (fields) on invalid input or a taken slug.
   long long create(const AssociationInput& input);
@@ -60,6 +63,7 @@ class Associations {
 
  private:
   storage::Database& db_;
+  events::EventBus* events_;
 };
 
 }  // namespace ruche::domain

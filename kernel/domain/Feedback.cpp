@@ -1,5 +1,6 @@
 #include "kernel/domain/Feedback.h"
 
+#include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
 
@@ -39,6 +40,24 @@ void Feedback::give(long long applicationId, const std::string& direction, long 
     } catch (const soci::soci_error&) {
       // UNIQUE (application_id, direction): a concurrent twin got there first.
       throw http::HttpError(409, "Conflict", "This feedback was already given.");
+    }
+    if (events_ != nullptr) {
+      long long missionId = 0;
+      long long associationId = 0;
+      long long volunteerId = 0;
+      soci::indicator volunteerInd = soci::i_ok;
+      sql << "SELECT a.mission_id, m.association_id, a.account_id FROM applications a "
+             "JOIN missions m ON m.id = a.mission_id WHERE a.id = :i",
+          soci::use(applicationId), soci::into(missionId), soci::into(associationId),
+          soci::into(volunteerId, volunteerInd);
+      events_->publish(sql, "feedback.given", associationId,
+                       events::Payload()
+                           .set("application_id", applicationId)
+                           .set("mission_id", missionId)
+                           .set("account_id", volunteerInd == soci::i_null ? 0LL : volunteerId)
+                           .set("direction", direction)
+                           .set("rating", static_cast<long long>(value))
+                           .json());
     }
   });
 }

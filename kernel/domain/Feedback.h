@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/events/EventBus.h"
 #include "kernel/storage/Database.h"
 
 namespace ruche::domain {
@@ -24,7 +25,10 @@ struct FeedbackEntry {
 /// with field errors (rating, comment).
 class Feedback {
  public:
-  explicit Feedback(storage::Database& db) : db_(db) {}
+  /// With `events`, given feedback publishes feedback.given (payload
+  /// application_id, mission_id, account_id of the volunteer, direction,
+  /// rating) in the mission's association, in the same transaction.
+  explicit Feedback(storage::Database& db, events::EventBus* events = nullptr) : db_(db), events_(events) {}
 
   /// The caller has already checked who may speak for `direction` on this
   /// application (the volunteer, or a coordinator of its association).
@@ -34,6 +38,7 @@ class Feedback {
 
  private:
   storage::Database& db_;
+  events::EventBus* events_;
 };
 
 }  // namespace ruche::domain

@@ -384,6 +384,9 @@ void Missions::update(long long missionId, const MissionInput& input) {
         soci::use(m.placesAvailable), soci::use(referent, referentInd), soci::use(now), soci::use(searchText),
         soci::use(missionId);
     writeChildren(sql, missionId, m);
+    if (events_ != nullptr) {
+      events_->publish(sql, "mission.updated", associationId, events::Payload().set("mission_id", missionId).json());
+    }
   });
   ++missionsGeneration;
 }
@@ -417,6 +420,8 @@ void Missions::setStatus(long long missionId, const std::string& status) {
     }
     if (status == "published") {
       published(sql, missionId, associationId);
+    } else if (status == "closed" && events_ != nullptr) {
+      events_->publish(sql, "mission.closed", associationId, events::Payload().set("mission_id", missionId).json());
     }
   });
   ++missionsGeneration;

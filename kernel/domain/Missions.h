@@ -95,7 +95,8 @@ void checkFilters(soci::session& sql, http::Validator& v, const MissionQuery& qu
 class Missions {
  public:
   /// With `events`, a mission that becomes published publishes
-  /// mission.published in the same transaction.
+  /// mission.published, an edited one mission.updated and a closed one
+  /// mission.closed, each in the same transaction as the change.
   explicit Missions(storage::Database& db, events::EventBus* events = nullptr) : db_(db), events_(events) {}
 
   /// Creates a draft (or published when `publish`); 422 on invalid input.

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "kernel/domain/Taxonomy.h"
+#include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
 
@@ -274,6 +275,9 @@ void Profiles::save(long long accountId, const ProfileInput& input) {
       sql << "INSERT INTO availability_slots (account_id, weekday, start_minute, end_minute) "
              "VALUES (:a, :w, :s, :e)",
           soci::use(accountId), soci::use(weekday), soci::use(start), soci::use(end);
+    }
+    if (events_ != nullptr) {
+      events_->publish(sql, "profile.updated", 0, events::Payload().set("account_id", accountId).json());
     }
   });
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/events/EventBus.h"
 #include "kernel/storage/Database.h"
 
 namespace ruche::domain {
@@ -82,7 +83,9 @@ class Profiles {
   static constexpr std::size_t kMaxLanguages = 10;
   static constexpr std::size_t kMaxSlots = 21;
 
-  explicit Profiles(storage::Database& db) : db_(db) {}
+  /// With `events`, a saved profile publishes profile.updated (federation
+  /// wide, association 0, payload account_id) in the saving transaction.
+  explicit Profiles(storage::Database& db, events::EventBus* events = nullptr) : db_(db), events_(events) {}
 
   /// The stored profile; 404 when the account does not exist or was deleted.
   Profile load(long long accountId);
@@ -103,6 +106,7 @@ class Profiles {
 
  private:
   storage::Database& db_;
+  events::EventBus* events_;
 };
 
 /// "HH:MM" → minutes since midnight; -1 if malformed. "24:00" gives 1440.

@@ -113,6 +113,7 @@ LoadedPlugin::~LoadedPlugin() {
   subscribers_.clear();
   jobs_.clear();
   widgets_.clear();
+  panels_.clear();
   personalData_.clear();
   plugin_.reset();
 }
@@ -193,6 +194,13 @@ void LoadedPlugin::dashboardWidget(sdk::DashboardWidget widget) {
     throw PluginError(manifest_.name, "a dashboard widget needs a title key and a render function");
   }
   widgets_.push_back(std::move(widget));
+}
+
+void LoadedPlugin::panel(sdk::Panel panel) {
+  if (!panel.render || panel.titleKey.empty()) {
+    throw PluginError(manifest_.name, "a panel needs a title key and a render function");
+  }
+  panels_.push_back(std::move(panel));
 }
 
 void LoadedPlugin::profileField(sdk::ProfileField field) {

@@ -48,6 +48,7 @@ class LoadedPlugin : public sdk::Registrar {
   void profileField(sdk::ProfileField field) override;
   void personalData(sdk::PersonalDataHandler handler) override;
   sdk::Logger& log() override { return *logger_; }
+  void panel(sdk::Panel panel) override;
 
   const Manifest& manifest() const { return manifest_; }
   const std::string& name() const { return manifest_.name; }
@@ -58,6 +59,7 @@ class LoadedPlugin : public sdk::Registrar {
   const std::vector<sdk::Job>& jobs() const { return jobs_; }
   const std::vector<sdk::MenuEntry>& menus() const { return menus_; }
   const std::vector<sdk::DashboardWidget>& widgets() const { return widgets_; }
+  const std::vector<sdk::Panel>& panels() const { return panels_; }
   const std::vector<sdk::ProfileField>& profileFields() const { return profileFields_; }
   const std::vector<sdk::PersonalDataHandler>& personalDataHandlers() const { return personalData_; }
   const themes::Catalog& messages() const { return messages_; }
@@ -77,6 +79,7 @@ class LoadedPlugin : public sdk::Registrar {
   std::vector<sdk::Job> jobs_;
   std::vector<sdk::MenuEntry> menus_;
   std::vector<sdk::DashboardWidget> widgets_;
+  std::vector<sdk::Panel> panels_;
   std::vector<sdk::ProfileField> profileFields_;
   std::vector<sdk::PersonalDataHandler> personalData_;
   themes::Catalog messages_;

@@ -499,6 +499,42 @@ std::vector<PluginWidget> PluginHost::widgets(http::Request& request) {
   return boxes;
 }
 
+std::vector<PluginWidget> PluginHost::panels(const http::Request& request, sdk::Panel::Where where,
+                                             long long missionId) {
+  std::vector<PluginWidget> boxes;
+  bool federation = where == sdk::Panel::Where::VolunteerHome;
+  if (!federation && !request.association) {
+    return boxes;
+  }
+  long long associationId = federation ? 0 : request.association->id;
+  for (const auto& plugin : loaded_) {
+    if (plugin->panels().empty()) {
+      continue;
+    }
+    bool on = federation ? store_.isActive(plugin->name()) : store_.answersIn(plugin->name(), associationId);
+    if (!on) {
+      continue;
+    }
+    for (const auto& panel : plugin->panels()) {
+      if (panel.where != where) {
+        continue;
+      }
+      try {
+        std::string html;
+        KernelRequest pluginRequest(request);
+        inContext(*plugin, associationId, &request, storage::nowSeconds(),
+                  [&](KernelContext& context) { html = panel.render(context, pluginRequest, missionId); });
+        if (!html.empty()) {
+          boxes.push_back(PluginWidget{plugin->name(), plugin->messages().text(request.locale, panel.titleKey), html});
+        }
+      } catch (const std::exception& e) {
+        recordFailure(plugin->name(), "request", "panel " + panel.titleKey + ": " + e.what());
+      }
+    }
+  }
+  return boxes;
+}
+
 std::vector<PluginProfileField> PluginHost::profileFields(long long accountId, const std::string& locale) {
   std::vector<PluginProfileField> fields;
   for (const auto& plugin : loaded_) {

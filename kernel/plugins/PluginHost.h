@@ -19,6 +19,7 @@
 #include "kernel/plugins/PluginStore.h"
 #include "kernel/storage/Database.h"
 #include "kernel/themes/PageRenderer.h"
+#include "ruche/sdk/Plugin.h"
 
 namespace ruche::plugins {
 
@@ -106,6 +107,11 @@ class PluginHost : public domain::PersonalDataParts {
   /// Dashboard boxes of the plugins on in the request's association. A
   /// widget that throws is left out (and counted as a failure).
   std::vector<PluginWidget> widgets(http::Request& request);
+  /// Boxes of the plugins' panels for `where` (VolunteerHome: plugins active
+  /// in the federation, at federation level; MissionManage: plugins on in
+  /// the request's association, for `missionId`). A panel that throws is
+  /// left out (and counted as a failure).
+  std::vector<PluginWidget> panels(const http::Request& request, sdk::Panel::Where where, long long missionId);
 
   /// The profile fields of the active plugins, with the person's values.
   std::vector<PluginProfileField> profileFields(long long accountId, const std::string& locale);

@@ -435,7 +435,7 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
   router.post("/me/applications/{id}/feedback", guards.signedIn(),
               mineAction("feedback", [&services](http::Request& request, long long id) {
                 domain::Applications(services.db, &services.events).ownedBy(id, request.visitor.accountId);
-                domain::Feedback(services.db)
+                domain::Feedback(services.db, &services.events)
                     .give(id, "from_volunteer", request.visitor.accountId, request.formValue("rating"),
                           request.formValue("comment"));
               }));
@@ -501,7 +501,7 @@ void registerApplicationPages(http::Router& router, app::Services& services) {
   router.post("/a/{slug}/manage/applications/{id}/feedback", coordinator,
               managedAction("feedback", [&services](http::Request& request, long long id) {
                 domain::Applications(services.db, &services.events).inAssociation(id, request.association->id);
-                domain::Feedback(services.db)
+                domain::Feedback(services.db, &services.events)
                     .give(id, "from_association", request.visitor.accountId, request.formValue("rating"),
                           request.formValue("comment"));
               }));

@@ -168,6 +168,18 @@ void renderForm(app::Services& services, const http::Request& request, http::Res
   data.set("errors", themes::PageRenderer::fieldErrors(services.pages.localised(request, errors)));
   data.set("manage_url", managePath(request));
   data.set("is_new", flag(missionId == 0));
+  Data panels{Data::type::list};
+  int count = 0;
+  if (missionId != 0 && services.plugins != nullptr) {
+    for (const auto& panel : services.plugins->panels(request, sdk::Panel::Where::MissionManage, missionId)) {
+      Data item{Data::type::object};
+      item.set("anchor", panel.plugin + "-" + std::to_string(++count));
+      item.set("title", panel.title);
+      item.set("html", panel.html);  // rendered by the plugin's template, escaped there
+      panels.push_back(item);
+    }
+  }
+  data.set("panels", panels);
   data.set("action", missionId == 0 ? managePath(request) + "/missions/new"
                                     : managePath(request) + "/missions/" + std::to_string(missionId) + "/edit");
   if (missionId == 0) {

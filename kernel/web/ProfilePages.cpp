@@ -370,6 +370,18 @@ void registerProfilePages(http::Router& router, app::Services& services) {
     }
     data.set("has_memberships", boolData(!list.is_empty_list()));
     data.set("memberships", list);
+    Data panels{Data::type::list};
+    int count = 0;
+    if (services.plugins != nullptr) {
+      for (const auto& panel : services.plugins->panels(request, sdk::Panel::Where::VolunteerHome, 0)) {
+        Data item{Data::type::object};
+        item.set("anchor", panel.plugin + "-" + std::to_string(++count));
+        item.set("title", panel.title);
+        item.set("html", panel.html);  // rendered by the plugin's template, escaped there
+        panels.push_back(item);
+      }
+    }
+    data.set("panels", panels);
     services.pages.page(request, response, "me", data, "profile.me.title");
   });
 
@@ -388,7 +400,7 @@ void registerProfilePages(http::Router& router, app::Services& services) {
     try {
       // The kernel's fields and the plugins' are saved together or not at all.
       services.db.transaction([&](soci::session&) {
-        domain::Profiles(services.db).save(me, input);
+        domain::Profiles(services.db, &services.events).save(me, input);
         kernelFieldsPassed = true;
         if (!pluginErrors.empty()) {
           throw http::unprocessable(pluginErrors);

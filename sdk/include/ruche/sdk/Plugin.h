@@ -32,6 +32,23 @@ struct DashboardWidget {
   std::function<std::string(Context& context)> render;
 };
 
+/// A box the plugin adds to one of the kernel's own pages (SDK 1.1):
+///  - VolunteerHome: the signed-in person's space, /me (shown where the
+///    plugin is active in the federation; context at federation level);
+///  - MissionManage: a coordinator's page of one mission,
+///    /a/<slug>/manage/missions/<id>/edit (shown where the plugin is on in
+///    that association; `missionId` is the page's mission, already checked
+///    to belong to the association).
+/// `render` returns an HTML fragment (usually `context.render(...)`), "" for
+/// nothing; `missionId` is 0 on VolunteerHome. A panel that throws is left
+/// out and counted as a failure.
+struct Panel {
+  enum class Where { VolunteerHome, MissionManage };
+  Where where = Where::VolunteerHome;
+  std::string titleKey;  ///< a key of the plugin's messages: the box's h2
+  std::function<std::string(Context& context, const Request& request, long long missionId)> render;
+};
+
 /// A field the plugin adds to volunteers' profiles: shown on the profile
 /// form, stored by the kernel, part of the person's export and erased with
 /// the account. Read it with `Context::profileValue`.
@@ -92,6 +109,9 @@ class Registrar {
   /// nobody's rights. The handler checks its own signed form token if it
   /// needs one. Every other route stays unframeable.
   virtual void embeddableRoute(Route route) = 0;
+  /// A box on a kernel page (SDK 1.1; declared last so that plugins built
+  /// against 1.0 keep their vtable layout).
+  virtual void panel(Panel panel) = 0;
 };
 
 /// A plugin: one object per loaded library, made by its factory.

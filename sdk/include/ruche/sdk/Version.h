@@ -54,7 +54,7 @@
 
 namespace ruche::sdk {
 
-/// "1.0.0": the version of the SDK this code was compiled against.
+/// "1.1.0": the version of the SDK this code was compiled against.
 inline constexpr const char* kSdkVersion = RUCHE_SDK_STR(RUCHE_SDK_VERSION_MAJOR) "." RUCHE_SDK_STR(
     RUCHE_SDK_VERSION_MINOR) "." RUCHE_SDK_STR(RUCHE_SDK_VERSION_PATCH);
 
