@@ -620,6 +620,14 @@ std::vector<Suggestion> Index::topVolunteersFor(long long missionId, std::size_t
   if (!m.remote && m.hasPlace) {
     auto byMerge = [&](Slot slot) {
       const VolunteerRecord& v = s.volunteers[slot];
+      // Before merging lists: out of the volunteer's own reach by latitude
+      // alone (evaluate would exclude it), or unable to enter even with
+      // every skill and cause.
+      if (!v.alive || std::abs(m.lat - v.lat) * kKmPerDegree > v.reachKm ||
+          !top.mayEnter(detail::upperBound(w, skillsTotal, skillsTotal, causesTotal, causesTotal,
+                                           detail::feedbackPart(w, v), urgency))) {
+        return;
+      }
       if (v.hasPlace) {
         consider(slot, detail::overlap(m.skills(), v.skills(), nullptr),
                  detail::overlap(m.causes(), v.causes(), nullptr));
