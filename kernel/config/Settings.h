@@ -74,6 +74,7 @@ struct Settings {
   std::string baseUrl;      ///< public URL, e.g. https://benevoles.example.org
   std::string databaseUrl;  ///< sqlite:PATH or postgresql://…
   std::string themesDir;    ///< folder holding themes/<name>
+  bool themesDevReload = false;  ///< themes.dev_reload: reload templates and assets when a file changes
   std::string logLevel = "information";
   int databasePool = 8;
   HttpSettings http;
