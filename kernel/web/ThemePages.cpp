@@ -133,6 +133,9 @@ void registerThemePages(http::Router& router, app::Services& services) {
                       services.pages.localised(request, check.errors, "branding.validation.");
                   for (auto& error : errors) {
                     std::string ratio = error.field == "primary_color" ? check.primaryRatio : check.accentRatio;
+                    if (request.locale == "fr") {
+                      std::replace(ratio.begin(), ratio.end(), '.', ',');  // 4,47 in French
+                    }
                     error.message = replaceAll(error.message, "{ratio}", ratio);
                   }
                   themes::Branding shown;

@@ -176,7 +176,7 @@ TEST_CASE("templates render through the look and the asset helper gives the hash
   CHECK(templates.render("page", Data{Data::type::object}, "fr") == "kernel page");
 }
 
-TEST_CASE("in development mode a changed template is reloaded; otherwise it is parsed once") {
+TEST_CASE("in development mode a changed template is reloaded, otherwise it is parsed once") {
   TempDir dir;
   lookupFixture(dir.path());
   Templates stable(dir.path().string(), "default", false);
