@@ -24,8 +24,8 @@
 namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
-  return {domain::kernelMigrations(),          events::EventBus::migrations(),   webhooks::Webhooks::migrations(),
-          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(), mail::mailMigrations(),
+  return {domain::kernelMigrations(),          events::EventBus::migrations(),     webhooks::Webhooks::migrations(),
+          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(),   mail::mailMigrations(),
           plugins::PluginStore::migrations(),  themes::BrandingStore::migrations()};
 }
 

@@ -161,8 +161,8 @@ std::string KernelContext::render(const std::string& templateName, const sdk::Va
   // Through the theme engine: the association's theme (or the visitor's
   // contrast / easy-read choice) may override the plugin's template; parsed
   // once per thread (kainjow's render() is not const).
-  themes::Look look = request_ != nullptr ? services_.pages.lookFor(*request_)
-                                          : services_.pages.lookForAssociation(association_.id);
+  themes::Look look =
+      request_ != nullptr ? services_.pages.lookFor(*request_) : services_.pages.lookForAssociation(association_.id);
   return services_.pages.templates().renderPlugin(look, plugin_.name(), templateName,
                                                   plugin_.findTemplate(templateName), view);
 }

@@ -127,8 +127,8 @@ Branding BrandingStore::get(long long associationId) const {
   storage::Database::Session session(db_);
   *session << "SELECT theme, primary_color, accent_color, logo_type, logo_hash FROM association_branding "
               "WHERE association_id = :id",
-      soci::use(associationId), soci::into(branding.theme), soci::into(branding.primary),
-      soci::into(branding.accent), soci::into(branding.logoType), soci::into(branding.logoHash);
+      soci::use(associationId), soci::into(branding.theme), soci::into(branding.primary), soci::into(branding.accent),
+      soci::into(branding.logoType), soci::into(branding.logoHash);
   if (!session->got_data()) {
     return Branding{};
   }
@@ -155,8 +155,8 @@ void BrandingStore::save(soci::session& sql, long long associationId, const Bran
   sql << "SELECT COUNT(*) FROM association_branding WHERE association_id = :id", soci::use(associationId),
       soci::into(existing);
   if (existing == 0) {
-    sql << "INSERT INTO association_branding (association_id, updated_at) VALUES (:id, :now)",
-        soci::use(associationId), soci::use(now);
+    sql << "INSERT INTO association_branding (association_id, updated_at) VALUES (:id, :now)", soci::use(associationId),
+        soci::use(now);
   }
   std::string theme = change.theme;
   std::string primary = change.primary;

@@ -1,5 +1,6 @@
 #include "kernel/themes/PageRenderer.h"
 
+#include <Poco/Logger.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -29,9 +30,15 @@ PageRenderer::PageLook PageRenderer::pageLook(const http::Request& request) cons
   std::string kernelTheme = templates_.themes()->kernelTheme();
   std::string theme = kernelTheme;
   if (request.association && branding_ != nullptr) {
-    result.branding = branding_->get(request.association->id);
-    if (templates_.hasTheme(result.branding->theme)) {
-      theme = result.branding->theme;
+    try {
+      result.branding = branding_->get(request.association->id);
+      if (templates_.hasTheme(result.branding->theme)) {
+        theme = result.branding->theme;
+      }
+    } catch (const std::exception& e) {
+      // The error page of an unreachable database must still render.
+      Poco::Logger::get("ruche.themes").warning("branding not read: %s", std::string(e.what()));
+      result.branding.reset();
     }
   }
   DisplayPreferences preferences = displayPreferences(request);

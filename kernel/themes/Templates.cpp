@@ -57,8 +57,8 @@ std::shared_ptr<const ThemeSet> Templates::current() const {
       set_ = ThemeSet::load(themesDir_, kernelTheme_);
       Poco::Logger::get("ruche.themes").information("themes reloaded from %s", themesDir_);
     } catch (const std::exception& e) {
-      Poco::Logger::get("ruche.themes").error("themes not reloaded, keeping the previous version: %s",
-                                              std::string(e.what()));
+      Poco::Logger::get("ruche.themes")
+          .error("themes not reloaded, keeping the previous version: %s", std::string(e.what()));
     }
   }
   return set_;

@@ -83,10 +83,15 @@ std::string contentHash(const std::string& bytes) {
 }
 
 std::string contentTypeForName(const std::string& name) {
-  static const std::vector<std::pair<std::string, std::string>> types = {
-      {".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".jpg", "image/jpeg"},              {".jpeg", "image/jpeg"},   {".webp", "image/webp"},
-      {".ico", "image/x-icon"},            {".woff2", "font/woff2"},  {".txt", "text/plain; charset=utf-8"}};
+  static const std::vector<std::pair<std::string, std::string>> types = {{".css", "text/css; charset=utf-8"},
+                                                                         {".svg", "image/svg+xml"},
+                                                                         {".png", "image/png"},
+                                                                         {".jpg", "image/jpeg"},
+                                                                         {".jpeg", "image/jpeg"},
+                                                                         {".webp", "image/webp"},
+                                                                         {".ico", "image/x-icon"},
+                                                                         {".woff2", "font/woff2"},
+                                                                         {".txt", "text/plain; charset=utf-8"}};
   for (const auto& [ext, type] : types) {
     if (name.size() >= ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) {
       return type;

@@ -22,11 +22,11 @@ struct ThemeAsset {
 /// What one theme folder holds, read at load.
 struct ThemeFolder {
   ThemeManifest manifest;
-  std::map<std::string, std::string> pages;                                ///< templates/*.mustache
-  std::map<std::string, std::string> partials;                             ///< templates/partials/*.mustache
-  std::map<std::string, std::string> easyRead;                             ///< templates/falc/*.mustache
+  std::map<std::string, std::string> pages;                               ///< templates/*.mustache
+  std::map<std::string, std::string> partials;                            ///< templates/partials/*.mustache
+  std::map<std::string, std::string> easyRead;                            ///< templates/falc/*.mustache
   std::map<std::string, std::map<std::string, std::string>> pluginPages;  ///< templates/plugins/<plugin>/*.mustache
-  std::map<std::string, ThemeAsset> assets;                                ///< assets/*, by file name
+  std::map<std::string, ThemeAsset> assets;                               ///< assets/*, by file name
 };
 
 /// Every theme of a themes folder, checked together and resolved once.
@@ -44,8 +44,7 @@ class ThemeSet {
   /// parseThemeManifest, a parent that is not installed, parents forming a
   /// cycle, a template that does not parse, an unknown partial, or no
   /// `kernelTheme` (it holds the kernel's own templates).
-  static std::shared_ptr<const ThemeSet> load(const std::string& themesDir,
-                                              const std::string& kernelTheme = "default");
+  static std::shared_ptr<const ThemeSet> load(const std::string& themesDir, const std::string& kernelTheme = "default");
 
   bool has(const std::string& theme) const { return folders_.count(theme) != 0; }
   /// Installed themes' manifests, by name.

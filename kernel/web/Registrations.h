@@ -15,6 +15,6 @@ void registerManagePages(http::Router& router, app::Services& services);        
 void registerApplicationPages(http::Router& router, app::Services& services);   ///< apply, pipeline, hours, feedback
 void registerNotificationPages(http::Router& router, app::Services& services);  ///< /me/notifications, /unsubscribe
 void registerCalendarPages(http::Router& router, app::Services& services);      ///< /me/calendar, /calendar/<token>.ics
-void registerThemePages(http::Router& router, app::Services& services);  ///< hashed assets, branding page, logo
+void registerThemePages(http::Router& router, app::Services& services);         ///< hashed assets, branding page, logo
 
 }  // namespace ruche::web

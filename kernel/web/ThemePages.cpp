@@ -55,8 +55,8 @@ void brandingPage(app::Services& services, http::Request& request, http::Respons
   data.set("themes", choices);
   themes::Branding stored = themes::BrandingStore(services.db).get(request.association->id);
   if (!stored.logoType.empty()) {
-    data.set("logo_url", "/a/" + slug + "/branding/logo." + stored.logoHash + "." +
-                             themes::imageExtension(stored.logoType));
+    data.set("logo_url",
+             "/a/" + slug + "/branding/logo." + stored.logoHash + "." + themes::imageExtension(stored.logoType));
   }
   data.set("saved", flag(saved));
   data.set("errors", themes::PageRenderer::fieldErrors(errors));
@@ -124,9 +124,8 @@ void registerThemePages(http::Router& router, app::Services& services) {
                 }
                 const http::UploadedFile* upload = request.file("logo");
                 themes::BrandingCheck check = themes::checkBranding(
-                    request.formValue("theme"), request.formValue("primary_color"),
-                    request.formValue("accent_color"), upload != nullptr ? &upload->content : nullptr,
-                    request.formValue("remove_logo") == "1", names);
+                    request.formValue("theme"), request.formValue("primary_color"), request.formValue("accent_color"),
+                    upload != nullptr ? &upload->content : nullptr, request.formValue("remove_logo") == "1", names);
                 if (!check.errors.empty()) {
                   // Localised messages; the contrast ones say the ratio found.
                   std::vector<http::FieldError> errors =

@@ -183,9 +183,8 @@ TEST_CASE("an association admin sets colours, logo and theme, and weak contrast 
       auto byCoordinator = postBranding(karim, "jardins", {{"theme", "contrast"}});
       CHECK(byCoordinator.status == 403);
 
-      auto saved = postBranding(alice, "jardins",
-                                {{"theme", "default"}, {"primary_color", "#1F5F8B"}, {"accent_color", "#5c3200"}},
-                                kPng);
+      auto saved = postBranding(
+          alice, "jardins", {{"theme", "default"}, {"primary_color", "#1F5F8B"}, {"accent_color", "#5c3200"}}, kPng);
       REQUIRE(saved.status == 303);
       CHECK(contains(alice.followRedirect(saved).body, "role=\"status\""));
 
@@ -199,8 +198,9 @@ TEST_CASE("an association admin sets colours, logo and theme, and weak contrast 
       CHECK(contains(sheet.body, "--brand-primary: #1f5f8b"));
       CHECK(sheet.header("cache-control") == "public, max-age=31536000, immutable");
       std::smatch logo;
-      REQUIRE(std::regex_search(page.body, logo, std::regex("<img src=\"(/a/jardins/branding/logo\\.[0-9a-f]+\\.png)\" "
-                                                            "alt=\"Les Jardins\"")));
+      REQUIRE(std::regex_search(page.body, logo,
+                                std::regex("<img src=\"(/a/jardins/branding/logo\\.[0-9a-f]+\\.png)\" "
+                                           "alt=\"Les Jardins\"")));
       auto image = http.get(logo.str(1));
       CHECK(image.status == 200);
       CHECK(image.header("content-type") == "image/png");
@@ -214,7 +214,7 @@ TEST_CASE("an association admin sets colours, logo and theme, and weak contrast 
       auto dressed = http.get("/a/jardins");
       CHECK_FALSE(stylesheetUrl(dressed.body, "/assets/contrast/contrast.").empty());
       CHECK(stylesheetUrl(dressed.body, "/branding/style.").empty());  // contrast keeps its colours
-      CHECK(contains(dressed.body, "/a/jardins/branding/logo."));    // the logo stays
+      CHECK(contains(dressed.body, "/a/jardins/branding/logo."));      // the logo stays
       // The visitor's own choice wins over the association's.
       CHECK(stylesheetUrl(http.get("/a/jardins?contrast=off").body, "contrast.").empty());
 
@@ -237,8 +237,7 @@ TEST_CASE("an association's theme overrides a plugin's template, and edits show 
       fs::path override = themes.path() / "custom/templates/plugins/probe/probe.mustache";
       std::ofstream(override) << "<h1>{{title}}</h1><p id=\"motto\">custom: {{motto}}</p>";
       TempDir plugins;
-      fs::copy(fs::path(RUCHE_TEST_PLUGINS) / "probe" / "probe", plugins.path() / "probe",
-               fs::copy_options::recursive);
+      fs::copy(fs::path(RUCHE_TEST_PLUGINS) / "probe" / "probe", plugins.path() / "probe", fs::copy_options::recursive);
       TestServer::Options options;
       options.settings["plugins.dirs"] = plugins.path().string();
       options.settings["themes.dir"] = themes.path().string();

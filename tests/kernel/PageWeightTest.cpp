@@ -51,8 +51,8 @@ TEST_CASE("every main page type weighs at most 100 KB with its stylesheets") {
     }
   });
   std::string mission = "/missions/" + std::to_string(missionId);
-  const std::vector<std::string> anonymousPages = {"/", "/missions", mission, "/a/jardins", "/signup", "/login",
-                                                   "/reset"};
+  const std::vector<std::string> anonymousPages = {"/",       "/missions", mission, "/a/jardins",
+                                                   "/signup", "/login",    "/reset"};
   const std::vector<std::string> signedInPages = {"/me",
                                                   "/me/profile",
                                                   mission + "/apply",

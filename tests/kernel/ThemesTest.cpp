@@ -69,8 +69,8 @@ TEST_CASE("theme.json is refused with a message naming the file and the problem"
   CHECK(contains(errorOf([&] { parseThemeManifest(R"({"name":"x","version":"1.0.0","colour":"red"})", file, "x"); }),
                  "unknown key \"colour\""));
   CHECK(contains(errorOf([&] { parseThemeManifest(R"({"name":"x"})", file, "x"); }), "\"version\" is missing"));
-  CHECK(contains(errorOf([&] { parseThemeManifest(R"({"name":"x","version":"one"})", file, "x"); }),
-                 "semantic version"));
+  CHECK(
+      contains(errorOf([&] { parseThemeManifest(R"({"name":"x","version":"one"})", file, "x"); }), "semantic version"));
   CHECK(contains(errorOf([&] { parseThemeManifest(R"({"name":"y","version":"1.0.0"})", file, "x"); }),
                  "the folder is \"x\""));
   CHECK(contains(errorOf([&] { parseThemeManifest(R"({"name":"x","version":"1.0.0","parent":"x"})", file, "x"); }),
