@@ -32,9 +32,18 @@ void SessionMiddleware::before(http::Request& request, http::Response& response)
   std::string csrf = request.cookie(kCsrfCookie);
   if (csrf.size() < 20 || csrf.size() > 64) {
     csrf = randomToken(24);
-    response.setCookie(kCsrfCookie, csrf, {-1, secure_});
+    request.csrfTokenIsNew = true;
   }
   request.csrfToken = csrf;
+}
+
+void SessionMiddleware::after(http::Request& request, http::Response& response) {
+  // Any answer that carries the token (a form's hidden field) needs the
+  // cookie that the next POST is checked against; so does the JSON API, whose
+  // browser scripts send the cookie's value back in X-CSRF-Token.
+  if (request.csrfTokenIsNew && (request.isApi() || response.body.find(request.csrfToken) != std::string::npos)) {
+    response.setCookie(kCsrfCookie, request.csrfToken, {-1, secure_});
+  }
 }
 
 void CsrfMiddleware::before(http::Request& request, http::Response&) {

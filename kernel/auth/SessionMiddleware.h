@@ -12,11 +12,14 @@ inline constexpr const char* kCsrfCookie = "ruche_csrf";
 /// Finds the visitor: a Bearer API token, or the session cookie. Gives every
 /// visitor a CSRF token — the session's, or for anonymous visitors a random
 /// one kept in a cookie (double submit), so sign-up and login are protected.
+/// A new anonymous token's cookie is set only when the answer holds the token
+/// (a form) or comes from the JSON API: pages without a form stay cookie-free.
 class SessionMiddleware : public http::Middleware {
  public:
   SessionMiddleware(SessionStore& sessions, ApiTokens& tokens, bool secureCookies)
       : sessions_(sessions), tokens_(tokens), secure_(secureCookies) {}
   void before(http::Request& request, http::Response& response) override;
+  void after(http::Request& request, http::Response& response) override;
 
  private:
   SessionStore& sessions_;

@@ -178,9 +178,11 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     const std::size_t limit = bodyLimit(request);
     if (in.hasContentLength() && static_cast<std::size_t>(in.getContentLength64()) > limit) {
       response.closeConnection = true;
-      // A body up to a few times the limit is read and dropped, so the client
-      // sees our 413 instead of a connection reset in the middle of sending.
-      if (static_cast<std::size_t>(in.getContentLength64()) <= 4 * limit) {
+      // A body up to a few times the limit (at least 1 MiB) is read and
+      // dropped, so the client sees our 413 instead of a connection reset in
+      // the middle of sending.
+      const std::size_t drained = std::max<std::size_t>(4 * limit, std::size_t{1} << 20);
+      if (static_cast<std::size_t>(in.getContentLength64()) <= drained) {
         in.stream().ignore(std::numeric_limits<std::streamsize>::max());
       }
       owner_.pipeline_.refuse(

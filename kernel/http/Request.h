@@ -48,6 +48,9 @@ class Request {
   std::optional<AssociationRef> association;
   std::string sessionToken;  ///< raw cookie value, empty if none
   std::string csrfToken;     ///< the token forms of this visitor must carry
+  /// The CSRF token was made for this request (no cookie holds it yet): its
+  /// cookie is sent only if the answer hands the token out (see SessionMiddleware).
+  bool csrfTokenIsNew = false;
   std::string locale = "fr";
 
   /// First value, or "" when absent.

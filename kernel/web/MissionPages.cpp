@@ -204,7 +204,7 @@ void registerMissionPages(http::Router& router, app::Services& services) {
     if (auto hit = cache->find(key)) {
       response.status = hit->status;
       response.contentType = hit->contentType;
-      response.body = hit->body;
+      response.body = std::move(hit->body);
       return;
     }
     renderSearch(services, request, response);

@@ -49,12 +49,17 @@ export function t(key, lang = 'fr') {
 
 /// Starts `ruche demo` on a free loopback port in a fresh data folder and waits
 /// for the line that gives its URL. Resolves to { url, password, data, stderr(), stop() }.
-export async function startDemo() {
+/// `plugins`: ready-to-load plugin folders copied into the data folder's
+/// plugins/ first, the way `ruche plugin install` leaves them.
+export async function startDemo({ plugins = [] } = {}) {
   const binary = process.env.RUCHE_BINARY;
   if (!binary) {
     throw new Error('RUCHE_BINARY is not set (path of the ruche executable)');
   }
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-browser-'));
+  for (const folder of plugins) {
+    fs.cpSync(folder, path.join(data, 'plugins', path.basename(folder)), { recursive: true });
+  }
   const child = spawn(binary, ['demo', '--data', data, '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

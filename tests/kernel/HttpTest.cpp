@@ -96,3 +96,21 @@ TEST_CASE("pages are French first and switch to English") {
   auto browser = server.client().get("/login", {{"Accept-Language", "en-GB,en;q=0.8"}});
   CHECK(browser.body.find("<html lang=\"en\">") != std::string::npos);
 }
+
+TEST_CASE("an anonymous page without a form sets no cookie and a form sets the CSRF cookie its POST needs") {
+  TestServer server(Backend::Sqlite);
+  auto http = server.client();
+  auto missions = http.get("/missions");
+  CHECK(missions.status == 200);
+  CHECK(missions.header("set-cookie").empty());
+  auto login = http.get("/login");
+  std::string csrf = HttpClient::csrfFrom(login.body);
+  REQUIRE(!csrf.empty());
+  CHECK(login.header("set-cookie").rfind(std::string("ruche_csrf=") + csrf, 0) == 0);
+  // The cookie jar now holds it: the login form's POST passes the CSRF check.
+  auto wrong = http.post("/login", "_csrf=" + csrf + "&email=x%40example.org&password=wrong+password",
+                         "application/x-www-form-urlencoded");
+  CHECK(wrong.status == 401);
+  // A page without a form still does not set it again.
+  CHECK(http.get("/missions").header("set-cookie").empty());
+}

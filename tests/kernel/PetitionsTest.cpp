@@ -12,6 +12,7 @@
 
 #include "kernel/plugins/PluginHost.h"
 #include "kernel/storage/Database.h"
+#include "plugins/petitions/src/TokenHash.h"
 #include "tests/kernel/TestServer.h"
 
 using namespace ruche::testing;
@@ -396,7 +397,7 @@ TEST_CASE("concurrent petition confirmations are each counted once, over the cou
             "INSERT INTO petitions_signatures (petition_id, email, email_key, name, token, token_expires_at, "
             "mailed_at, created_at) VALUES (" +
             std::to_string(id) + ", 's" + std::to_string(i) + "@example.org', 's" + std::to_string(i) +
-            "@example.org', 'S', 'token" + std::to_string(i) + "', 4102444800, 0, 0)");
+            "@example.org', 'S', '" + petitions::tokenHash("token" + std::to_string(i)) + "', 4102444800, 0, 0)");
       }
       // Each signer confirms their own link, and signer 0 three times at once.
       std::vector<std::string> tokens;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "Csv.h"
+#include "Data.h"
 #include "Email.h"
 #include "Handlers.h"
 #include "Rules.h"
@@ -214,6 +215,7 @@ void update(Context& context, const Request& request, Response& response) {
       "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ? "
       "WHERE association_id = ? AND id = ?",
       values);
+  syncRetention(context, context.association().id, context.settings().integer("erase_months"));
   response.redirect(pluginPath(context, "/manage?saved=1"));
 }
 
@@ -239,7 +241,8 @@ void exportCsv(Context& context, const Request& request, Response& response) {
   std::string csv = csvRow(header);
   auto rows = context.db().query(
       "SELECT name, email, postcode, country, comment, consent, confirmed_at FROM petitions_signatures "
-      "WHERE petition_id = ? AND confirmed_at IS NOT NULL ORDER BY confirmed_at, id",
+      "WHERE petition_id = ? AND confirmed_at IS NOT NULL AND withdrawn_at IS NULL AND erased_at IS NULL "
+      "ORDER BY confirmed_at, id",
       {petition->id});
   for (const auto& row : rows) {
     std::vector<std::string> cells = {row["name"].asString(), row["email"].asString()};

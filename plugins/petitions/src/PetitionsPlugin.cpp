@@ -3,6 +3,7 @@
 // signs without an account and confirms by e-mail (double opt-in).
 #include <ruche/sdk/Sdk.h>
 
+#include "Data.h"
 #include "Handlers.h"
 
 namespace {
@@ -34,6 +35,7 @@ class PetitionsPlugin : public ruche::sdk::Plugin {
     page("POST", "/{id}/sign", Access::Public, petitions::sign);
     page("GET", "/confirm/{token}", Access::Public, petitions::confirmPage);
     page("POST", "/confirm/{token}", Access::Public, petitions::confirm);
+    petitions::registerData(registrar);
     registrar.menu(MenuEntry{.where = MenuEntry::Where::Association,
                              .labelKey = "petitions.menu",
                              .path = "/manage",

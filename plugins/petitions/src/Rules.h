@@ -12,6 +12,10 @@ namespace petitions {
 /// same row; the public count is their sum.
 inline constexpr int kCounterShards = 16;
 
+/// The per-IP signing window, in seconds; the limit itself is the ip_limit
+/// setting. Older attempts are forgotten (the forget_ip_hits job).
+inline constexpr long long kIpWindowSeconds = 600;
+
 /// The shard for a random number (any 64-bit value): in [0, shards).
 inline int pickShard(std::uint64_t random, int shards = kCounterShards) {
   return shards <= 1 ? 0 : static_cast<int>(random % static_cast<std::uint64_t>(shards));

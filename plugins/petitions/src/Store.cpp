@@ -49,6 +49,14 @@ std::optional<Petition> findPetition(Context& context, long long id) {
   return petition;
 }
 
+Petition petitionOr404(Context& context, const std::string& idText, bool allowDraft) {
+  auto petition = findPetition(context, parseId(idText));
+  if (!petition || (!allowDraft && petition->status == "draft")) {
+    throw ruche::sdk::notFound("No such petition.");
+  }
+  return *petition;
+}
+
 long long confirmedCount(Context& context, long long petitionId) {
   auto rows = context.db().query(
       "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM petitions_counters WHERE petition_id = ?", {petitionId});
@@ -58,7 +66,7 @@ long long confirmedCount(Context& context, long long petitionId) {
 long long pendingCount(Context& context, long long petitionId) {
   auto rows = context.db().query(
       "SELECT COUNT(*) AS n FROM petitions_signatures WHERE petition_id = ? AND confirmed_at IS NULL "
-      "AND token_expires_at >= ?",
+      "AND withdrawn_at IS NULL AND token_expires_at >= ?",
       {petitionId, context.now()});
   return rows.empty() ? 0 : rows.front()["n"].asInt();
 }

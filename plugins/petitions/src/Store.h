@@ -30,6 +30,10 @@ long long parseId(const std::string& text);
 /// The petition `id` of the context's association, if there is one.
 std::optional<Petition> findPetition(ruche::sdk::Context& context, long long id);
 
+/// The petition whose id is the URL segment `idText`, in the context's
+/// association; a draft too only when `allowDraft`. Throws 404 otherwise.
+Petition petitionOr404(ruche::sdk::Context& context, const std::string& idText, bool allowDraft);
+
 /// Confirmed signatures: the sum of the petition's counter shards.
 long long confirmedCount(ruche::sdk::Context& context, long long petitionId);
 

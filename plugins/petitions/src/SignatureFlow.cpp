@@ -1,0 +1,219 @@
+// Signing, shared by the public form (Signing.cpp) and the JSON API
+// (Api.cpp): the same checks, the same storage, the same mail.
+#include <random>
+#include <string>
+#include <vector>
+
+#include "Data.h"
+#include "TokenHash.h"
+
+namespace petitions {
+namespace {
+
+using ruche::sdk::Context;
+using ruche::sdk::FieldError;
+using ruche::sdk::Request;
+using ruche::sdk::Value;
+
+/// A pending signer asking again gets the link again at most this often.
+constexpr long long kResendSeconds = 600;
+
+/// A text field of at most `max` characters, required or not.
+std::string field(const std::function<std::string(const std::string&)>& get, std::vector<FieldError>& errors,
+                  const std::string& name, std::size_t max, bool required) {
+  std::string value = trim(get(name));
+  if (required && value.empty()) {
+    errors.push_back({name, "This field is required.", "petitions.required"});
+  } else if (characters(value) > max) {
+    errors.push_back({name, "This text is too long.", "petitions.too_long"});
+  }
+  return value;
+}
+
+/// Mails the confirmation link the signer just asked for, and how to withdraw.
+void mailLink(Context& context, const Petition& petition, const std::string& address, const std::string& token,
+              long long signatureId, const std::string& locale) {
+  const std::string& slug = context.association().slug;
+  ruche::sdk::Mail mail;
+  mail.to = address;
+  mail.subject = context.text("petitions.mail.subject", locale);
+  mail.text = context.text("petitions.mail.intro", locale) + "\n\n" + petition.title + "\n\n" +
+              context.text("petitions.mail.action", locale) + "\n" +
+              associationUrl(context, slug, "/confirm/" + token) + "\n\n" +
+              context.plural("petitions.mail.expiry", context.settings().integer("confirm_hours"), locale) + "\n" +
+              context.text("petitions.mail.ignore", locale) +
+              withdrawalLines(context, slug, issueLink(context, signatureId), locale);
+  context.sendMail(mail);
+}
+
+int randomShard() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return pickShard(generator());
+}
+
+}  // namespace
+
+SignatureInput readSignature(const Petition& petition, const std::function<std::string(const std::string&)>& get,
+                             const std::string& locale, std::vector<FieldError>& errors) {
+  SignatureInput input;
+  input.name = field(get, errors, "name", 120, true);
+  std::string rawEmail = get("email");
+  input.email = trim(rawEmail);
+  input.normalised = normaliseEmail(rawEmail);
+  if (input.email.empty()) {
+    errors.push_back({"email", "This field is required.", "petitions.required"});
+  } else if (!input.normalised) {
+    errors.push_back({"email", "This is not a valid e-mail address.", "petitions.bad_email"});
+  }
+  input.postcode = petition.askPostcode ? field(get, errors, "postcode", 20, true) : "";
+  input.country = petition.askCountry ? field(get, errors, "country", 60, true) : "";
+  input.comment = petition.askComment ? field(get, errors, "comment", 1000, false) : "";
+  input.consent = !petition.consentText.empty() && get("consent") == "1";
+  input.locale = locale == "en" ? "en" : "fr";
+  return input;
+}
+
+void limitPerIp(Context& context, const Request& request, long long petitionId) {
+  long long now = context.now();
+  const std::string& ip = request.remoteIp();
+  context.db().execute("DELETE FROM petitions_ip_hits WHERE petition_id = ? AND ip = ? AND at <= ?",
+                       {petitionId, ip, now - kIpWindowSeconds});
+  auto rows = context.db().query("SELECT COUNT(*) AS n FROM petitions_ip_hits WHERE petition_id = ? AND ip = ?",
+                                 {petitionId, ip});
+  if (!rows.empty() && rows.front()["n"].asInt() >= context.settings().integer("ip_limit")) {
+    throw ruche::sdk::HttpError(429, "Too Many Requests",
+                                "Too many signatures from your network address; try again in a few minutes.");
+  }
+  context.db().execute("INSERT INTO petitions_ip_hits (petition_id, ip, at) VALUES (?, ?, ?)", {petitionId, ip, now});
+}
+
+SignOutcome recordSignature(Context& context, const Petition& petition, const SignatureInput& input) {
+  const NormalisedEmail& email = *input.normalised;
+  long long now = context.now();
+  long long expiresAt = now + context.settings().integer("confirm_hours") * 3600;
+  auto existing = context.db().query(
+      "SELECT id, email, locale, token_expires_at, mailed_at, confirmed_at FROM petitions_signatures "
+      "WHERE petition_id = ? AND email_key = ?",
+      {petition.id, email.key});
+  if (existing.empty()) {
+    std::string token = context.randomToken();
+    long long id = 0;
+    try {
+      context.db().savepoint([&] {
+        id = context.db().insert(
+            "INSERT INTO petitions_signatures (petition_id, email, email_key, name, postcode, country, comment, "
+            "consent, token, token_expires_at, mailed_at, created_at, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?)",
+            {petition.id, email.address, email.key, input.name, input.postcode, input.country, input.comment,
+             input.consent ? 1 : 0, tokenHash(token), expiresAt, now, now, input.locale});
+      });
+    } catch (const std::exception&) {
+      // The same address signed at the same moment: that attempt mails the link.
+      return SignOutcome::Mailed;
+    }
+    mailLink(context, petition, email.address, token, id, input.locale);
+    return SignOutcome::Mailed;
+  }
+
+  const auto& row = existing.front();
+  if (!row["confirmed_at"].isNull()) {
+    return SignOutcome::Already;
+  }
+  bool expired = tokenExpired(row["token_expires_at"].asInt(), now);
+  if (!expired && row["mailed_at"].asInt() > now - kResendSeconds) {
+    return SignOutcome::Recent;
+  }
+  // Only the token's hash is stored, so asking again always mails a new
+  // link (the previous one stops working); its expiry stays unless passed.
+  std::string token = context.randomToken();
+  context.db().execute(
+      "UPDATE petitions_signatures SET token = ?, token_expires_at = ?, mailed_at = ? WHERE id = ? "
+      "AND confirmed_at IS NULL",
+      {tokenHash(token), expired ? expiresAt : row["token_expires_at"].asInt(), now, row["id"].asInt()});
+  std::string locale = row["locale"].asString().empty() ? input.locale : row["locale"].asString();
+  mailLink(context, petition, row["email"].asString(), token, row["id"].asInt(), locale);
+  return SignOutcome::Mailed;
+}
+
+ConfirmResult confirmToken(Context& context, const std::string& token, bool apply) {
+  if (token.empty() || token.size() > 200) {
+    return {};
+  }
+  auto rows = context.db().query(
+      "SELECT s.id AS id, s.petition_id AS petition_id, s.token_expires_at AS expires_at, "
+      "s.confirmed_at AS confirmed_at, s.withdrawn_at AS withdrawn_at FROM petitions_signatures s JOIN "
+      "petitions_petitions p ON p.id = s.petition_id WHERE s.token = ? AND p.association_id = ?",
+      {tokenHash(token), context.association().id});
+  if (rows.empty()) {
+    return {};
+  }
+  const auto& row = rows.front();
+  ConfirmResult result{ConfirmState::Ask, findPetition(context, row["petition_id"].asInt())};
+  long long now = context.now();
+  if (!row["withdrawn_at"].isNull()) {
+    result.state = ConfirmState::Withdrawn;
+  } else if (!row["confirmed_at"].isNull()) {
+    result.state = ConfirmState::Used;
+  } else if (tokenExpired(row["expires_at"].asInt(), now)) {
+    result.state = ConfirmState::Expired;
+  } else if (!result.petition || !acceptsSignatures(result.petition->status, result.petition->deadline, dayOf(now))) {
+    result.state = ConfirmState::Closed;
+  }
+  if (!apply || result.state != ConfirmState::Ask) {
+    return result;
+  }
+  // Only the first of two concurrent confirmations changes the row, and
+  // none after a withdrawal.
+  long long changed = context.db().execute(
+      "UPDATE petitions_signatures SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL AND withdrawn_at IS NULL "
+      "AND token_expires_at >= ?",
+      {now, row["id"].asInt(), now});
+  if (changed != 1) {
+    result.state = ConfirmState::Used;
+    return result;
+  }
+  context.db().execute("UPDATE petitions_counters SET n = n + 1 WHERE petition_id = ? AND shard = ?",
+                       {result.petition->id, randomShard()});
+  context.publish("petitions.signed", Value::object({{"petition_id", result.petition->id}}));
+  result.state = ConfirmState::Confirmed;
+  return result;
+}
+
+int confirmStatus(ConfirmState state) {
+  switch (state) {
+    case ConfirmState::Ask:
+    case ConfirmState::Confirmed:
+      return 200;
+    case ConfirmState::Unknown:
+      return 404;
+    case ConfirmState::Used:
+    case ConfirmState::Closed:
+      return 409;
+    case ConfirmState::Expired:
+    case ConfirmState::Withdrawn:
+      return 410;
+  }
+  return 500;
+}
+
+std::string confirmStateName(ConfirmState state) {
+  switch (state) {
+    case ConfirmState::Ask:
+      return "ask";
+    case ConfirmState::Confirmed:
+      return "confirmed";
+    case ConfirmState::Unknown:
+      return "unknown";
+    case ConfirmState::Used:
+      return "used";
+    case ConfirmState::Expired:
+      return "expired";
+    case ConfirmState::Closed:
+      return "closed";
+    case ConfirmState::Withdrawn:
+      return "withdrawn";
+  }
+  return "unknown";
+}
+
+}  // namespace petitions
