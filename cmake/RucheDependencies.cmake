@@ -5,6 +5,8 @@ find_package(PostgreSQL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_package(SQLite3 REQUIRED)
+# Plural rules, dates in a time zone and number formats (libicu-dev).
+find_package(ICU REQUIRED COMPONENTS uc i18n)
 
 # SOCI ships neither a CMake config nor a pkg-config file on Debian 12.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

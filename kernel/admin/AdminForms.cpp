@@ -77,15 +77,7 @@ void membersPage(app::Services& services, http::Request& request, http::Response
   data.set("has_members", boolean(!members.is_empty_list()));
   data.set("members", members);
   std::string chosenRole = errors.empty() ? "volunteer" : request.formValue("role");
-  Data roles{Data::type::list};
-  for (const auto& role : kRoles) {
-    Data option{Data::type::object};
-    option.set("value", role);
-    option.set("label", services.pages.text(request, "admin.role." + role));
-    option.set("selected", boolean(role == chosenRole));
-    roles.push_back(option);
-  }
-  data.set("roles", roles);
+  data.set("roles", roleOptions(services, request, chosenRole));
   Data values{Data::type::object};
   values.set("email", errors.empty() ? std::string() : request.formValue("email"));
   data.set("values", values);
@@ -93,6 +85,22 @@ void membersPage(app::Services& services, http::Request& request, http::Response
   markSaved(request, data);
   data.set("removed", boolean(request.queryValue("removed") == "1"));
   services.pages.page(request, response, "admin_members", data, view.titleKey, errors.empty() ? 200 : 422);
+}
+
+const std::vector<std::string>& associationRoles() {
+  return kRoles;
+}
+
+Data roleOptions(app::Services& services, const http::Request& request, const std::string& chosen) {
+  Data roles{Data::type::list};
+  for (const auto& role : kRoles) {
+    Data option{Data::type::object};
+    option.set("value", role);
+    option.set("label", services.pages.text(request, "admin.role." + role));
+    option.set("selected", boolean(role == chosen));
+    roles.push_back(option);
+  }
+  return roles;
 }
 
 void grantFromForm(app::Services& services, const http::Request& request, long long associationId) {

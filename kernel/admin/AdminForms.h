@@ -42,6 +42,12 @@ void membersPage(app::Services& services, http::Request& request, http::Response
                  const domain::Association& association, const MembersView& view,
                  const std::vector<http::FieldError>& errors = {});
 
+/// The association roles a form may give: admin, coordinator, volunteer.
+const std::vector<std::string>& associationRoles();
+
+/// The roles as <option>s ({value, label, selected}) in the visitor's language.
+themes::Data roleOptions(app::Services& services, const http::Request& request, const std::string& chosen);
+
 /// Validates the grant form (email, role) and grants the role; throws 422
 /// naming `email` when no account has that address.
 void grantFromForm(app::Services& services, const http::Request& request, long long associationId);

@@ -96,6 +96,11 @@ void registerAdminPages(http::Router& router, app::Services& services) {
   registerTaxonomyPages(router, services);
   registerEventPages(router, services);
   registerPluginPages(router, services);
+  registerPeoplePages(router, services);
+  registerMailPages(router, services);
+  registerHealthPages(router, services);
+  registerAssociationProfilePages(router, services);
+  registerImpactPages(router, services);
 }
 
 void registerFederationAdminPages(http::Router& router, app::Services& services) {

@@ -29,6 +29,20 @@ void registerEventPages(http::Router& router, app::Services& services);
 /// (guard: association admin): plugin states, enablement and settings.
 void registerPluginPages(http::Router& router, app::Services& services);
 
+/// /admin/people…: search accounts, federation admin role, association roles (guard: federation admin).
+void registerPeoplePages(http::Router& router, app::Services& services);
+
+/// /admin/mail: the mail settings and a test mail sent through the real mailer (guard: federation admin).
+void registerMailPages(http::Router& router, app::Services& services);
+
+/// /admin/health: database, event backlog, dead letters, disk, plugins (guard: federation admin).
+void registerHealthPages(http::Router& router, app::Services& services);
+
+/// /a/<slug>/manage/language (default language and time zone) and
+/// /a/<slug>/manage/impact (the impact dashboard) (guard: association admin).
+void registerAssociationProfilePages(http::Router& router, app::Services& services);
+void registerImpactPages(http::Router& router, app::Services& services);
+
 /// Where the federation admin uploads a plugin archive: the one path allowed
 /// a body up to plugins.max_upload_bytes (App sets http's uploadBodyLimits).
 inline constexpr const char* kPluginUploadPath = "/admin/plugins/install";

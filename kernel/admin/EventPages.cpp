@@ -3,6 +3,7 @@
 #include "kernel/admin/AdminPages.h"
 #include "kernel/domain/Associations.h"
 #include "kernel/events/EventBus.h"
+#include "kernel/themes/LocalFormat.h"
 
 // The event bus's dead letters (/admin/events/dead): deliveries that ran out
 // of retries, with their last error, filtered by association, each with a
@@ -18,14 +19,9 @@ Data boolean(bool value) {
   return value ? Data::type::bool_true : Data::type::bool_false;
 }
 
-// Milliseconds since the epoch as "YYYY-MM-DD HH:MM:SS UTC".
-std::string utcTime(long long ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &parts);
-  return text;
+// Milliseconds since the epoch, in the reader's language and time zone.
+std::string shownTime(const http::Request& request, long long ms) {
+  return themes::formatDateTime(ms / 1000, request.locale, request.timeZone);
 }
 
 long long deliveryIdParam(const http::Request& request) {
@@ -84,7 +80,7 @@ void deadLetterPage(app::Services& services, http::Request& request, http::Respo
       row.set("subscriber", letter.subscriber);
       row.set("attempts", std::to_string(letter.attempts));
       row.set("last_error", letter.lastError);
-      row.set("died_at", utcTime(letter.diedAt));
+      row.set("died_at", shownTime(request, letter.diedAt));
       row.set("payload", letter.event.payload);
       rows.push_back(row);
     }

@@ -13,6 +13,7 @@
 #include "kernel/plugins/PluginHost.h"
 #include "kernel/plugins/PluginInstaller.h"
 #include "kernel/plugins/SettingsSchema.h"
+#include "kernel/themes/LocalFormat.h"
 
 // Plugins in the admin panel. The federation's page (/admin/plugins) lists
 // every plugin of the plugins folders and of the database with its state,
@@ -37,14 +38,9 @@ Data boolean(bool value) {
   return value ? Data::type::bool_true : Data::type::bool_false;
 }
 
-// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS UTC".
-std::string utcTime(long long seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm parts{};
-  gmtime_r(&t, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &parts);
-  return text;
+// Seconds since the epoch, in the reader's language and time zone.
+std::string shownTime(const http::Request& request, long long seconds) {
+  return themes::formatDateTime(seconds, request.locale, request.timeZone);
 }
 
 /// Sets `key` only when `value` is not empty: kainjow renders a section for
@@ -139,7 +135,7 @@ void federationPage(app::Services& services, http::Request& request, http::Respo
     if (entry.state) {
       for (const auto& failure : store.lastFailures(entry.name, 5)) {
         Data item{Data::type::object};
-        item.set("at", utcTime(failure.at));
+        item.set("at", shownTime(request, failure.at));
         item.set("kind", failure.kind);
         item.set("message", failure.message);
         failures.push_back(item);

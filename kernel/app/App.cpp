@@ -78,6 +78,7 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   pipeline_->use(std::make_shared<auth::SessionMiddleware>(*sessions_, *apiTokens_, https));
   pipeline_->useAfterRouting(std::make_shared<auth::CsrfMiddleware>());
   pipeline_->use(std::make_shared<domain::AssociationMiddleware>(*db_));
+  pipeline_->use(std::make_shared<themes::PreferencesMiddleware>(*db_));
   const themes::PageRenderer* pages = pages_.get();
   pipeline_->setErrorPage([pages](http::Request& request, http::Response& response, const http::HttpError& error) {
     pages->errorPage(request, response, error);

@@ -29,7 +29,9 @@ class SessionMiddleware : public http::Middleware {
 
 /// Refuses (403) an unsafe method whose `_csrf` field or X-CSRF-Token header
 /// does not match the visitor's token. API calls made with a Bearer token
-/// carry no ambient credentials and are exempt.
+/// carry no ambient credentials and are exempt; so are embeddable routes,
+/// which run as an anonymous visitor (framed by other sites, where the
+/// browser sends none of our cookies).
 class CsrfMiddleware : public http::Middleware {
  public:
   void before(http::Request& request, http::Response& response) override;

@@ -1,5 +1,7 @@
 #include "kernel/domain/KernelSchema.h"
 
+#include "kernel/domain/AssociationLocaleSchema.h"
+
 namespace ruche::domain {
 namespace {
 
@@ -264,7 +266,8 @@ const storage::ModuleMigrations& kernelMigrations() {
   static const storage::ModuleMigrations migrations{"kernel",
                                                     {{1, "initial schema", kInitialSchema},
                                                      {2, "starting skills and causes", kStartingLists},
-                                                     {3, "mission search text", kMissionSearchText}}};
+                                                     {3, "mission search text", kMissionSearchText},
+                                                     associationLocaleMigration()}};
   return migrations;
 }
 

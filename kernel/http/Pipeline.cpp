@@ -28,6 +28,15 @@ void Pipeline::dispatch(Request& request, Response& response) const {
     throw error;
   }
   request.pathParams = std::move(match.params);
+  if (match.embeddable) {
+    // Inside another site's frame the browser sends none of our cookies; a
+    // POST there cannot carry the CSRF double-submit, so it must not act
+    // with anyone's rights either: the visitor is anonymous, whatever the
+    // session said.
+    request.embeddable = true;
+    request.visitor = Visitor{};
+    request.sessionToken.clear();
+  }
   for (const auto& check : routeChecks_) {
     check->before(request, response);
   }

@@ -52,6 +52,10 @@ class Request {
   /// cookie is sent only if the answer hands the token out (see SessionMiddleware).
   bool csrfTokenIsNew = false;
   std::string locale = "fr";
+  std::string timeZone = "Europe/Paris";  ///< IANA zone dates are shown in (the person's, else the association's)
+  /// Set by the pipeline when the matched route is embeddable: its pages may
+  /// be framed by other sites and it runs without the visitor's session.
+  bool embeddable = false;
 
   /// First value, or "" when absent.
   std::string queryValue(const std::string& name) const;

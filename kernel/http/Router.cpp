@@ -19,7 +19,7 @@ std::vector<std::string> Router::split(const std::string& path) {
   return segments;
 }
 
-void Router::add(const std::string& method, const std::string& pattern, Guard guard, Handler handler) {
+void Router::add(const std::string& method, const std::string& pattern, Guard guard, Handler handler, bool embeddable) {
   if (!guard.check || guard.name.empty()) {
     throw std::invalid_argument("route without an access guard: " + method + " " + pattern);
   }
@@ -31,7 +31,7 @@ void Router::add(const std::string& method, const std::string& pattern, Guard gu
       throw std::invalid_argument("route declared twice: " + method + " " + pattern);
     }
   }
-  routes_.push_back(Route{method, pattern, split(pattern), std::move(guard), std::move(handler)});
+  routes_.push_back(Route{method, pattern, split(pattern), std::move(guard), std::move(handler), embeddable});
 }
 
 bool Router::matches(const Route& route, const std::vector<std::string>& segments,
@@ -78,6 +78,7 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
   if (best != nullptr) {
     result.handler = &best->handler;
     result.guard = &best->guard;
+    result.embeddable = best->embeddable;
     result.params = std::move(bestParams);
   }
   std::sort(result.allowed.begin(), result.allowed.end());

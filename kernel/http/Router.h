@@ -30,7 +30,11 @@ struct RouteInfo {
 /// `{name}` segments that capture one path segment: "/missions/{id}".
 class Router {
  public:
-  void add(const std::string& method, const std::string& pattern, Guard guard, Handler handler);
+  /// `embeddable`: other sites may frame this route's pages, and its POST is
+  /// not checked against the CSRF cookie but runs as an anonymous visitor
+  /// (see sdk::Registrar::embeddableRoute). Off for every kernel route.
+  void add(const std::string& method, const std::string& pattern, Guard guard, Handler handler,
+           bool embeddable = false);
   void get(const std::string& pattern, Guard guard, Handler handler) {
     add("GET", pattern, std::move(guard), std::move(handler));
   }
@@ -44,6 +48,7 @@ class Router {
     const Guard* guard = nullptr;
     std::map<std::string, std::string> params;
     std::vector<std::string> allowed;  ///< methods the path accepts (for 405)
+    bool embeddable = false;           ///< the matched route may be framed
   };
 
   /// HEAD matches GET routes. An empty `allowed` with no handler means 404.
@@ -58,6 +63,7 @@ class Router {
     std::vector<std::string> segments;
     Guard guard;
     Handler handler;
+    bool embeddable = false;
   };
   static std::vector<std::string> split(const std::string& path);
   static bool matches(const Route& route, const std::vector<std::string>& segments,

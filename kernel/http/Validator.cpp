@@ -5,6 +5,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "kernel/http/TimeZones.h"
+
 namespace ruche::http {
 namespace {
 
@@ -160,10 +162,7 @@ std::string Validator::date(const std::string& field, const std::string& value, 
 
 std::string Validator::timeZone(const std::string& field, const std::string& value) {
   std::string t = trim(value);
-  bool shape =
-      !t.empty() && t.size() < 64 && t.find("..") == std::string::npos && t[0] != '/' &&
-      t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") == std::string::npos;
-  if (!shape || !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + t)) {
+  if (!isKnownTimeZone(t)) {
     add(field, "timezone", "must be a time zone such as Europe/Paris");
   }
   return t;

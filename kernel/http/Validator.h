@@ -26,7 +26,7 @@ class Validator {
   std::string oneOf(const std::string& field, const std::string& value, const std::vector<std::string>& allowed);
   /// A calendar day YYYY-MM-DD that exists; empty allowed when not required.
   std::string date(const std::string& field, const std::string& value, bool required);
-  /// An IANA time zone name such as Europe/Paris (checked against tzdata).
+  /// An IANA time zone name such as Europe/Paris (checked against ICU's zones).
   std::string timeZone(const std::string& field, const std::string& value);
   /// An ISO 639-1 language code (two lower-case letters).
   std::string language(const std::string& field, const std::string& value);

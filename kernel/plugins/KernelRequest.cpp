@@ -13,6 +13,14 @@ KernelRequest::KernelRequest(const http::Request& request) : request_(request) {
   visitor_.viaApiToken = request.visitor.viaApiToken;
 }
 
+std::optional<sdk::UploadedFile> KernelRequest::file(const std::string& name) const {
+  const http::UploadedFile* sent = request_.file(name);
+  if (sent == nullptr) {
+    return std::nullopt;
+  }
+  return sdk::UploadedFile{sent->filename, sent->contentType, sent->content};
+}
+
 std::string KernelRequest::header(const std::string& name) const {
   std::string lower = name;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });

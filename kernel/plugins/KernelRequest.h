@@ -24,6 +24,7 @@ class KernelRequest : public sdk::Request {
   const sdk::Visitor& visitor() const override { return visitor_; }
   const std::string& locale() const override { return request_.locale; }
   const std::string& csrfToken() const override { return request_.csrfToken; }
+  std::optional<sdk::UploadedFile> file(const std::string& name) const override;
 
  private:
   const http::Request& request_;

@@ -141,6 +141,17 @@ void LoadedPlugin::route(sdk::Route route) {
     requireCapability("federation", "a federation-level route (" + route.path + ")");
   }
   routes_.push_back(std::move(route));
+  embeddable_.push_back(false);
+}
+
+void LoadedPlugin::embeddableRoute(sdk::Route route) {
+  bool page = route.scope == sdk::Scope::AssociationPage || route.scope == sdk::Scope::FederationPage;
+  if (!page || route.access != sdk::Access::Public) {
+    throw PluginError(manifest_.name, "embeddable route " + route.method + " " + route.path +
+                                          " must be a public page route (Access::Public, a page scope)");
+  }
+  LoadedPlugin::route(std::move(route));
+  embeddable_.back() = true;
 }
 
 void LoadedPlugin::subscribe(const std::string& name, const std::string& topicPattern, sdk::EventHandler handler,

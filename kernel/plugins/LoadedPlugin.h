@@ -39,6 +39,7 @@ class LoadedPlugin : public sdk::Registrar {
 
   // sdk::Registrar
   void route(sdk::Route route) override;
+  void embeddableRoute(sdk::Route route) override;
   void subscribe(const std::string& name, const std::string& topicPattern, sdk::EventHandler handler,
                  sdk::EventScope scope) override;
   void job(sdk::Job job) override;
@@ -51,6 +52,8 @@ class LoadedPlugin : public sdk::Registrar {
   const Manifest& manifest() const { return manifest_; }
   const std::string& name() const { return manifest_.name; }
   const std::vector<sdk::Route>& routes() const { return routes_; }
+  /// Whether routes()[index] was declared with embeddableRoute().
+  bool embeddable(std::size_t index) const { return index < embeddable_.size() && embeddable_[index]; }
   const std::vector<PluginSubscriber>& subscribers() const { return subscribers_; }
   const std::vector<sdk::Job>& jobs() const { return jobs_; }
   const std::vector<sdk::MenuEntry>& menus() const { return menus_; }
@@ -71,6 +74,7 @@ class LoadedPlugin : public sdk::Registrar {
   std::shared_ptr<sdk::Plugin> plugin_;
   std::unique_ptr<sdk::Logger> logger_;
   std::vector<sdk::Route> routes_;
+  std::vector<bool> embeddable_;  ///< beside routes_
   std::vector<PluginSubscriber> subscribers_;
   std::vector<sdk::Job> jobs_;
   std::vector<sdk::MenuEntry> menus_;

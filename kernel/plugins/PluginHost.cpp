@@ -334,7 +334,8 @@ void PluginHost::recordFailure(const std::string& plugin, const std::string& kin
 void PluginHost::registerRoutes(http::Router& router, const auth::Guards& guards) {
   guards_ = &guards;
   for (const auto& plugin : loaded_) {
-    for (const auto& route : plugin->routes()) {
+    for (std::size_t index = 0; index != plugin->routes().size(); ++index) {
+      const sdk::Route& route = plugin->routes()[index];
       const std::string name = plugin->name();
       bool scoped = associationScoped(route.scope);
       http::Guard inner = kernelGuard(guards, route.access);
@@ -350,28 +351,29 @@ void PluginHost::registerRoutes(http::Router& router, const auth::Guards& guards
                         }};
       std::string pattern = kernelPattern(name, route);
       const sdk::Handler* handler = &route.handler;
-      router.add(route.method, pattern, guard,
-                 [this, plugin, handler, pattern](http::Request& request, http::Response& response) {
-                   KernelRequest pluginRequest(request);
-                   sdk::Response pluginResponse;
-                   long long associationId = request.association ? request.association->id : 0;
-                   try {
-                     inContext(*plugin, associationId, &request, storage::nowSeconds(),
-                               [&](KernelContext& context) { (*handler)(context, pluginRequest, pluginResponse); });
-                   } catch (const sdk::HttpError& error) {
-                     throw kernelError(error);
-                   } catch (const http::HttpError&) {
-                     throw;
-                   } catch (const std::exception& e) {
-                     std::string message = request.method + " " + request.path + ": " + e.what();
-                     hostLog().error("[request %s] plugin \"%s\" failed on %s", request.requestId, plugin->name(),
-                                     message);
-                     recordFailure(plugin->name(), "request", message);
-                     throw http::HttpError(500, "Internal Server Error",
-                                           "The \"" + plugin->name() + "\" feature failed; the error was logged.");
-                   }
-                   copyResponse(pluginResponse, response);
-                 });
+      router.add(
+          route.method, pattern, guard,
+          [this, plugin, handler, pattern](http::Request& request, http::Response& response) {
+            KernelRequest pluginRequest(request);
+            sdk::Response pluginResponse;
+            long long associationId = request.association ? request.association->id : 0;
+            try {
+              inContext(*plugin, associationId, &request, storage::nowSeconds(),
+                        [&](KernelContext& context) { (*handler)(context, pluginRequest, pluginResponse); });
+            } catch (const sdk::HttpError& error) {
+              throw kernelError(error);
+            } catch (const http::HttpError&) {
+              throw;
+            } catch (const std::exception& e) {
+              std::string message = request.method + " " + request.path + ": " + e.what();
+              hostLog().error("[request %s] plugin \"%s\" failed on %s", request.requestId, plugin->name(), message);
+              recordFailure(plugin->name(), "request", message);
+              throw http::HttpError(500, "Internal Server Error",
+                                    "The \"" + plugin->name() + "\" feature failed; the error was logged.");
+            }
+            copyResponse(pluginResponse, response);
+          },
+          plugin->embeddable(index));
     }
   }
 }

@@ -9,15 +9,23 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "kernel/themes/LocalFormat.h"
+
 namespace ruche::themes {
 namespace {
 
-std::string replaceCount(std::string text, long long n) {
+std::string replaceCount(std::string text, const std::string& n) {
   auto pos = text.find("{n}");
   if (pos != std::string::npos) {
-    text.replace(pos, 3, std::to_string(n));
+    text.replace(pos, 3, n);
   }
   return text;
+}
+
+bool hasKey(const std::map<std::string, std::map<std::string, std::string>>& messages, const std::string& locale,
+            const std::string& key) {
+  auto it = messages.find(locale);
+  return it != messages.end() && it->second.count(key) != 0;
 }
 
 // Dotted keys ("nav.home") become nested objects so {{t.nav.home}} works.
@@ -103,8 +111,12 @@ std::string Catalog::text(const std::string& locale, const std::string& key) con
 }
 
 std::string Catalog::plural(const std::string& locale, const std::string& key, long long n) const {
-  bool one = locale == "fr" ? (n == 0 || n == 1) : n == 1;
-  return replaceCount(text(locale, key + (one ? ".one" : ".other")), n);
+  // ICU's category ("one", "many"…); a catalogue without that form uses "other".
+  std::string form = key + "." + pluralCategory(locale, n);
+  if (!hasKey(messages_, locale, form) && !hasKey(messages_, "fr", form)) {
+    form = key + ".other";
+  }
+  return replaceCount(text(locale, form), formatNumber(static_cast<double>(n), locale, 0));
 }
 
 const kainjow::mustache::data& Catalog::asData(const std::string& locale) const {
@@ -134,27 +146,47 @@ std::vector<std::string> Catalog::missingKeys(const std::string& locale, const s
   return missing;
 }
 
+std::string acceptedLocale(const std::string& acceptLanguage) {
+  const auto& supported = Catalog::supportedLocales();
+  // "en-GB;q=0.8, fr;q=0.9, *;q=0.1": the supported language of highest q
+  // wins; equal q keep the header's order; q=0 means "not this one".
+  std::string best;
+  double bestQ = 0.0;
+  std::istringstream in(acceptLanguage);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    std::string tag = part.substr(0, part.find(';'));
+    tag.erase(0, tag.find_first_not_of(" \t"));
+    tag.erase(tag.find_last_not_of(" \t") + 1);
+    std::string lang = tag.substr(0, tag.find('-'));
+    for (auto& c : lang) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    double q = 1.0;
+    auto qPos = part.find("q=");
+    if (qPos != std::string::npos) {
+      try {
+        q = std::stod(part.substr(qPos + 2));
+      } catch (const std::exception&) {
+        q = 0.0;
+      }
+    }
+    if (q > bestQ && std::find(supported.begin(), supported.end(), lang) != supported.end()) {
+      best = lang;
+      bestQ = q;
+    }
+  }
+  return best;
+}
+
 std::string negotiateLocale(const std::string& explicitChoice, const std::string& acceptLanguage) {
   const auto& supported = Catalog::supportedLocales();
   if (std::find(supported.begin(), supported.end(), explicitChoice) != supported.end()) {
     return explicitChoice;
   }
-  // Accept-Language: take the first listed language we support (q-values are
-  // rarely out of order in practice).
-  std::istringstream in(acceptLanguage);
-  std::string part;
-  while (std::getline(in, part, ',')) {
-    auto begin = part.find_first_not_of(' ');
-    if (begin == std::string::npos) {
-      continue;
-    }
-    std::string lang = part.substr(begin, 2);
-    for (auto& c : lang) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    if (std::find(supported.begin(), supported.end(), lang) != supported.end()) {
-      return lang;
-    }
+  std::string fromHeader = acceptedLocale(acceptLanguage);
+  if (!fromHeader.empty()) {
+    return fromHeader;
   }
   return "fr";
 }

@@ -10,7 +10,8 @@ namespace ruche::themes {
 
 /// Message catalogues, French first then English, loaded from
 /// `<theme>/locales/<lang>.json` (a flat object: key → text). A plural
-/// message has two keys, `key.one` and `key.other`, with "{n}" in the text.
+/// message has one key per ICU plural category used (`key.one`, `key.other`,
+/// optionally `key.many`…), with "{n}" in the text.
 class Catalog {
  public:
   static const std::vector<std::string>& supportedLocales();  ///< {"fr", "en"}
@@ -20,7 +21,9 @@ class Catalog {
 
   /// The text for `key`; falls back to French, then to the key itself.
   std::string text(const std::string& locale, const std::string& key) const;
-  /// Plural form for `n`: French uses "one" for 0 and 1, English for 1 only.
+  /// Plural form for `n` by ICU's rules (French: "one" for 0 and 1, English:
+  /// for 1 only); a form the catalogue lacks falls back to `.other`. "{n}" is
+  /// written with the locale's digit grouping.
   std::string plural(const std::string& locale, const std::string& key, long long n) const;
 
   /// All texts of a locale as a Mustache object, built once, for `{{t.key}}`.
@@ -33,6 +36,10 @@ class Catalog {
   std::map<std::string, std::map<std::string, std::string>> messages_;
   std::map<std::string, kainjow::mustache::data> data_;
 };
+
+/// The supported language an Accept-Language header prefers most (by
+/// q-value), or "" when it names none.
+std::string acceptedLocale(const std::string& acceptLanguage);
 
 /// Picks the visitor's locale: explicit choice, then Accept-Language, then fr.
 std::string negotiateLocale(const std::string& explicitChoice, const std::string& acceptLanguage);

@@ -7,6 +7,7 @@
 #include "kernel/domain/Feedback.h"
 #include "kernel/domain/Hours.h"
 #include "kernel/http/HttpError.h"
+#include "kernel/themes/LocalFormat.h"
 #include "kernel/web/Registrations.h"
 
 namespace ruche::web {
@@ -29,16 +30,12 @@ long long pathId(const http::Request& request, const std::string& name) {
   return id;
 }
 
-std::string formatTime(long long epoch) {
+// In the reader's language and time zone (their profile's, else the association's).
+std::string formatTime(const http::Request& request, long long epoch) {
   if (epoch <= 0) {
     return "";
   }
-  std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
-  return text;
+  return themes::formatDateTime(epoch, request.locale, request.timeZone);
 }
 
 std::string formatMinutes(int minutes) {
@@ -142,7 +139,7 @@ Data historyData(const app::Services& services, const http::Request& request,
     item.set("to", statusLabel(services, request, event.toStatus));
     item.set("actor", event.actorName);
     item.set("note", event.note);
-    item.set("at", formatTime(event.at));
+    item.set("at", formatTime(request, event.at));
     list.push_back(item);
   }
   return list;
@@ -178,7 +175,7 @@ void feedbackData(const app::Services& services, const http::Request& request, D
     item.set("rating", std::to_string(entry.rating));
     item.set("comment", entry.comment);
     item.set("has_comment", flag(!entry.comment.empty()));
-    item.set("at", formatTime(entry.createdAt));
+    item.set("at", formatTime(request, entry.createdAt));
     list.push_back(item);
     given = given || entry.direction == mine;
   }
@@ -201,9 +198,9 @@ Data applicationData(const app::Services& services, const http::Request& request
   item.set("motivation", a.motivation);
   item.set("referent_name", a.referentName);
   item.set("has_referent", flag(a.referentAccountId != 0));
-  item.set("charter_signed_at", formatTime(a.charterSignedAt));
+  item.set("charter_signed_at", formatTime(request, a.charterSignedAt));
   item.set("charter_signed", flag(a.charterSignedAt != 0));
-  item.set("created_at", formatTime(a.createdAt));
+  item.set("created_at", formatTime(request, a.createdAt));
   item.set("steps", stepsData(services, request, a.status));
   return item;
 }
@@ -215,15 +212,16 @@ struct MissionSummary {
   std::string title;
   std::string status;
   std::string associationName;
+  std::string charter;  ///< the association's volunteer charter, shown before applying
 };
 
 MissionSummary publicMission(app::Services& services, long long missionId) {
   MissionSummary mission;
   storage::Database::Session session(services.db);
-  *session << "SELECT m.id, m.title, m.status, s.name FROM missions m JOIN associations s ON s.id = m.association_id "
-              "WHERE m.id = :m",
+  *session << "SELECT m.id, m.title, m.status, s.name, s.charter FROM missions m "
+              "JOIN associations s ON s.id = m.association_id WHERE m.id = :m",
       soci::use(missionId), soci::into(mission.id), soci::into(mission.title), soci::into(mission.status),
-      soci::into(mission.associationName);
+      soci::into(mission.associationName), soci::into(mission.charter);
   if (!session->got_data() || mission.status == "draft") {
     throw http::notFound("There is no such mission.");
   }
@@ -238,6 +236,7 @@ void applyPage(app::Services& services, http::Request& request, http::Response& 
   data.set("mission_id", std::to_string(mission.id));
   data.set("mission_title", mission.title);
   data.set("association_name", mission.associationName);
+  data.set("charter", mission.charter);
   auto existing = applications.existing(missionId, request.visitor.accountId);
   bool unverified = !request.visitor.emailVerified;
   bool closed = mission.status != "published";

@@ -11,8 +11,10 @@
 #include "kernel/domain/Profiles.h"
 #include "kernel/domain/Taxonomy.h"
 #include "kernel/http/HttpError.h"
+#include "kernel/http/TimeZones.h"
 #include "kernel/http/Validator.h"
 #include "kernel/plugins/PluginHost.h"
+#include "kernel/themes/LocalFormat.h"
 #include "kernel/web/Registrations.h"
 #include "kernel/web/SignInCookie.h"
 
@@ -222,8 +224,14 @@ void profilePage(app::Services& services, http::Request& request, http::Response
   data.set("plugin_fields", pluginFields);
 
   std::vector<std::pair<std::string, std::string>> zones;
+  // The common zones first, then every other zone ICU knows.
   for (const auto& zone : kTimeZones) {
     zones.emplace_back(zone, zone);
+  }
+  for (const auto& zone : http::knownTimeZones()) {
+    if (std::find(kTimeZones.begin(), kTimeZones.end(), zone) == kTimeZones.end()) {
+      zones.emplace_back(zone, zone);
+    }
   }
   data.set("timezones", options(zones, in.timezone, nullptr));
   data.set("locales", options({{"fr", "Français"}, {"en", "English"}}, in.locale, nullptr));
@@ -289,9 +297,9 @@ void profilePage(app::Services& services, http::Request& request, http::Response
   services.pages.page(request, response, "profile", data, "profile.edit.title", errors.empty() ? 200 : 422);
 }
 
-std::string shownTime(long long epochSeconds) {
-  return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(epochSeconds)),
-                                         "%Y-%m-%d %H:%M UTC");
+// In the reader's language and time zone; the ISO form beside it stays UTC.
+std::string shownTime(const http::Request& request, long long epochSeconds) {
+  return themes::formatDateTime(epochSeconds, request.locale, request.timeZone);
 }
 
 std::string isoTime(long long epochSeconds) {
@@ -307,10 +315,10 @@ void tokensPage(app::Services& services, http::Request& request, http::Response&
     Data item{Data::type::object};
     item.set("id", std::to_string(token.id));
     item.set("name", token.name);
-    item.set("created", shownTime(token.createdAt));
+    item.set("created", shownTime(request, token.createdAt));
     item.set("created_iso", isoTime(token.createdAt));
     item.set("used", boolData(token.lastUsedAt != 0));
-    item.set("last_used", token.lastUsedAt != 0 ? shownTime(token.lastUsedAt) : "");
+    item.set("last_used", token.lastUsedAt != 0 ? shownTime(request, token.lastUsedAt) : "");
     item.set("last_used_iso", token.lastUsedAt != 0 ? isoTime(token.lastUsedAt) : "");
     item.set("revoked", boolData(token.revoked));
     list.push_back(item);

@@ -15,6 +15,7 @@ void registerManagePages(http::Router& router, app::Services& services);        
 void registerApplicationPages(http::Router& router, app::Services& services);   ///< apply, pipeline, hours, feedback
 void registerNotificationPages(http::Router& router, app::Services& services);  ///< /me/notifications, /unsubscribe
 void registerCalendarPages(http::Router& router, app::Services& services);      ///< /me/calendar, /calendar/<token>.ics
+void registerSummaryPages(http::Router& router, app::Services& services);       ///< /me/summary (.csv, /print)
 void registerThemePages(http::Router& router, app::Services& services);         ///< hashed assets, branding page, logo
 
 }  // namespace ruche::web

@@ -129,7 +129,8 @@ test("a volunteer's easy-to-read application page passes axe in French and Engli
 test("a volunteer's pages pass axe in French and English", async (t) => {
   const { context, page } = await axePage('volunteer');
   try {
-    await checkPages(t, page, ['/me', '/me/profile', '/me/applications', '/me/calendar', '/me/notifications', '/me/tokens', '/me/delete'],
+    await checkPages(t, page, ['/me', '/me/profile', '/me/applications', '/me/calendar', '/me/notifications', '/me/tokens', '/me/delete',
+      '/me/summary', '/me/summary/print'],
       { '/me/profile': 'me-profile.png' });
   } finally {
     await context.close();
@@ -171,7 +172,9 @@ test('the admin pages pass axe in French and English', async (t) => {
     await checkPages(t, page, ['/admin', '/admin/federation', '/admin/associations', '/admin/associations/new',
       '/admin/templates', '/admin/templates/new', '/admin/skills', '/admin/causes', '/admin/events/dead',
       `/a/${slug}/manage/settings`, `/a/${slug}/manage/members`, `/a/${slug}/manage/webhooks`, '/admin/plugins',
-      `/a/${slug}/manage/plugins`, `/a/${slug}/manage/plugins/axe_probe/settings`, `/a/${slug}/manage/branding`]);
+      `/a/${slug}/manage/plugins`, `/a/${slug}/manage/plugins/axe_probe/settings`,
+      '/admin/people', '/admin/people?q=demo', '/admin/mail', '/admin/health',
+      `/a/${slug}/manage/language`, `/a/${slug}/manage/impact`, `/a/${slug}/manage/branding`]);
   } finally {
     await context.close();
   }

@@ -9,6 +9,7 @@
 
 #include "Data.h"
 #include "DataHandlers.h"
+#include "PageExtras.h"
 
 namespace petitions {
 namespace {
@@ -102,6 +103,9 @@ void apiSign(Context& context, const Request& request, Response& response) {
     return body[name].asString();
   };
   SignatureInput input = readSignature(petition, get, request.locale(), errors);
+  if (input.normalised) {
+    checkDisposable(context, input.normalised->address, errors);
+  }
   if (!errors.empty()) {
     throw ruche::sdk::unprocessable(errors);
   }

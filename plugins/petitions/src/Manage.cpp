@@ -1,6 +1,8 @@
 // Coordinators' side: the list, the form that creates and edits a
 // petition, and the CSV of confirmed signatures.
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,7 +10,9 @@
 #include "Data.h"
 #include "Email.h"
 #include "Handlers.h"
+#include "PageExtras.h"
 #include "Rules.h"
+#include "Status.h"
 #include "Store.h"
 
 namespace petitions {
@@ -59,8 +63,9 @@ void checkText(std::vector<FieldError>& errors, const std::string& field, const 
   }
 }
 
-/// The petition a valid form describes; field errors otherwise.
-Petition validate(const PetitionForm& form, std::vector<FieldError>& errors) {
+/// The petition a valid form describes; field errors otherwise. `from`: the
+/// stored status ("" for a new petition).
+Petition validate(const PetitionForm& form, const std::string& from, std::vector<FieldError>& errors) {
   Petition petition;
   checkText(errors, "title", form.title, 200);
   checkText(errors, "body", form.body, 20000);
@@ -74,8 +79,12 @@ Petition validate(const PetitionForm& form, std::vector<FieldError>& errors) {
   if (!form.deadline.empty() && !validDay(form.deadline)) {
     errors.push_back({"deadline", "The deadline is a day written YYYY-MM-DD.", "petitions.bad_day"});
   }
-  if (form.status != "draft" && form.status != "open" && form.status != "closed") {
+  auto offered = formStatuses(from);
+  if (form.status != "draft" && form.status != "open" && form.status != "closed" && form.status != "delivered") {
     errors.push_back({"status", "Choose draft, open or closed.", "petitions.bad_status"});
+  } else if (std::find(offered.begin(), offered.end(), form.status) == offered.end()) {
+    errors.push_back({"status", "This status cannot follow the current one (draft, open, closed, delivered).",
+                      "petitions.bad_transition"});
   }
   checkText(errors, "consent_text", form.consentText, 500, false);
   petition.title = form.title;
@@ -93,11 +102,11 @@ Petition validate(const PetitionForm& form, std::vector<FieldError>& errors) {
 
 void renderForm(Context& context, const Request& request, Response& response, const PetitionForm& form, long long id,
                 int status = 200, const std::vector<FieldError>& errors = {}) {
+  std::optional<Petition> stored = id == 0 ? std::nullopt : findPetition(context, id);
   Value statuses = Value::array();
-  for (const char* value : {"draft", "open", "closed"}) {
-    statuses.push(Value::object({{"value", value},
-                                 {"label", context.text(std::string("petitions.status.") + value)},
-                                 {"selected", form.status == value}}));
+  for (const auto& value : formStatuses(stored ? stored->status : "")) {
+    statuses.push(Value::object(
+        {{"value", value}, {"label", context.text("petitions.status." + value)}, {"selected", form.status == value}}));
   }
   Value data = Value::object({
       {"is_new", id == 0},
@@ -115,8 +124,9 @@ void renderForm(Context& context, const Request& request, Response& response, co
                                 {"ask_country", form.askCountry},
                                 {"ask_comment", form.askComment}})},
   });
-  if (id != 0) {
+  if (stored) {
     data.set("public_path", pluginPath(context, "/" + std::to_string(id)));
+    data.set("extras", manageExtras(context, request, *stored));
   }
   context.page(response, "manage_form", data, id == 0 ? "petitions.new_title" : "petitions.edit_title", status, errors);
 }
@@ -171,7 +181,7 @@ void newForm(Context& context, const Request& request, Response& response) {
 void create(Context& context, const Request& request, Response& response) {
   PetitionForm form = readForm(request);
   std::vector<FieldError> errors;
-  Petition petition = validate(form, errors);
+  Petition petition = validate(form, "", errors);
   if (!errors.empty()) {
     renderForm(context, request, response, form, 0, 422, errors);
     return;
@@ -189,6 +199,11 @@ void create(Context& context, const Request& request, Response& response) {
   response.redirect(pluginPath(context, "/manage?saved=1"));
 }
 
+void renderEditPage(Context& context, const Request& request, Response& response, const Petition& petition, int status,
+                    const std::vector<FieldError>& errors) {
+  renderForm(context, request, response, formOf(petition), petition.id, status, errors);
+}
+
 void editForm(Context& context, const Request& request, Response& response) {
   auto petition = findPetition(context, parseId(request.param("id")));
   if (!petition) {
@@ -204,7 +219,7 @@ void update(Context& context, const Request& request, Response& response) {
   }
   PetitionForm form = readForm(request);
   std::vector<FieldError> errors;
-  Petition petition = validate(form, errors);
+  Petition petition = validate(form, existing->status, errors);
   if (!errors.empty()) {
     renderForm(context, request, response, form, existing->id, 422, errors);
     return;

@@ -5,6 +5,7 @@
 
 #include "Data.h"
 #include "Handlers.h"
+#include "PageExtras.h"
 
 namespace {
 
@@ -35,6 +36,24 @@ class PetitionsPlugin : public ruche::sdk::Plugin {
     page("POST", "/{id}/sign", Access::Public, petitions::sign);
     page("GET", "/confirm/{token}", Access::Public, petitions::confirmPage);
     page("POST", "/confirm/{token}", Access::Public, petitions::confirm);
+    // The public page's additions (PageExtras.cpp)
+    page("GET", "/manage/{id}/image", Access::Coordinator, petitions::manageImage);
+    page("POST", "/manage/{id}/image", Access::Coordinator, petitions::uploadImage);
+    page("POST", "/manage/{id}/image/delete", Access::Coordinator, petitions::deleteImage);
+    page("POST", "/manage/{id}/deliver", Access::Coordinator, petitions::deliver);
+    page("GET", "/{id}/image", Access::Public, petitions::image);
+    page("GET", "/{id}/qr.svg", Access::Public, petitions::qrCode);
+    page("GET", "/pow.js", Access::Public, petitions::powScript);
+    // The form other sites may frame: no CSRF cookie there, a signed form token instead.
+    auto embeddable = [&](const char* method, Handler handler) {
+      registrar.embeddableRoute(Route{.scope = Scope::AssociationPage,
+                                      .method = method,
+                                      .path = "/{id}/embed",
+                                      .access = Access::Public,
+                                      .handler = std::move(handler)});
+    };
+    embeddable("GET", petitions::embedForm);
+    embeddable("POST", petitions::embedSign);
     petitions::registerData(registrar);
     registrar.menu(MenuEntry{.where = MenuEntry::Where::Association,
                              .labelKey = "petitions.menu",

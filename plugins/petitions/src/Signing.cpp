@@ -1,5 +1,7 @@
 // The public side: a petition's page, signing without an account (double
 // opt-in by e-mail) and the confirmation that counts the signature.
+#include "Signing.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +9,7 @@
 #include "Data.h"
 #include "Email.h"
 #include "Handlers.h"
+#include "PageExtras.h"
 #include "Rules.h"
 #include "Store.h"
 
@@ -21,11 +24,6 @@ using ruche::sdk::Value;
 
 /// The honeypot: a field hidden from people, which bots fill in.
 constexpr const char* kHoneypot = "leave_empty";
-
-/// A petition the public may see: not a draft, in this association.
-Petition publicPetition(Context& context, const Request& request) {
-  return petitionOr404(context, request.param("id"), false);
-}
 
 bool acceptsNow(Context& context, const Petition& petition) {
   return acceptsSignatures(petition.status, petition.deadline, dayOf(context.now()));
@@ -47,6 +45,7 @@ void renderPublic(Context& context, const Request& request, Response& response, 
   Value updates = publicUpdates(context, petition.id);
   data.set("has_updates", updates.size() > 0);
   data.set("updates", updates);
+  addPublicExtras(context, request, petition, data, errors);
   context.page(response, "petition", data, "petitions.title", status, errors);
 }
 
@@ -66,25 +65,45 @@ void confirmState(Context& context, const Request& request, Response& response, 
 
 }  // namespace
 
+Petition publicPetition(Context& context, const Request& request) {
+  return petitionOr404(context, request.param("id"), false);
+}
+
 void show(Context& context, const Request& request, Response& response) {
   renderPublic(context, request, response, publicPetition(context, request), Value::object());
 }
 
 void sign(Context& context, const Request& request, Response& response) {
   Petition petition = publicPetition(context, request);
+  SignPages pages{[&](const Value& values, int status, const std::vector<FieldError>& errors) {
+                    renderPublic(context, request, response, petition, values, status, errors);
+                  },
+                  pluginPath(context, "/" + std::to_string(petition.id) + "?signed="), false};
+  signPetition(context, request, response, petition, pages);
+}
+
+void signPetition(Context& context, const Request& request, Response& response, const Petition& petition,
+                  const SignPages& pages) {
   if (!acceptsNow(context, petition)) {
-    renderPublic(context, request, response, petition, Value::object(), 409);
+    pages.form(Value::object(), 409, {});
     return;
   }
   std::vector<FieldError> errors;
   if (!request.form(kHoneypot).empty()) {
     errors.push_back({kHoneypot, "Leave this field empty.", "petitions.honeypot"});
-    renderPublic(context, request, response, petition, Value::object(), 422, errors);
+    pages.form(Value::object(), 422, errors);
     return;
   }
   limitPerIp(context, request, petition.id);
   SignatureInput input = readSignature(
       petition, [&](const std::string& name) { return request.form(name); }, request.locale(), errors);
+  if (input.normalised) {
+    checkDisposable(context, input.normalised->address, errors);
+  }
+  if (errors.empty()) {
+    // Last, so that a form with mistakes does not use up its challenge.
+    checkChallenge(context, request, petition, pages.embedded, errors);
+  }
   if (!errors.empty()) {
     Value values = Value::object({{"name", input.name},
                                   {"email", input.email},
@@ -92,14 +111,13 @@ void sign(Context& context, const Request& request, Response& response) {
                                   {"country", input.country},
                                   {"comment", input.comment},
                                   {"consent", input.consent}});
-    renderPublic(context, request, response, petition, values, 422, errors);
+    pages.form(values, 422, errors);
     return;
   }
   SignOutcome outcome = recordSignature(context, petition, input);
-  response.redirect(pluginPath(context, "/" + std::to_string(petition.id) + "?signed=") +
-                    (outcome == SignOutcome::Already  ? "already"
-                     : outcome == SignOutcome::Recent ? "recent"
-                                                      : "check"));
+  response.redirect(pages.back + (outcome == SignOutcome::Already  ? "already"
+                                  : outcome == SignOutcome::Recent ? "recent"
+                                                                   : "check"));
 }
 
 void confirmPage(Context& context, const Request& request, Response& response) {

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,13 @@ struct Association {
   std::string name;
 };
 
+/// One file of a multipart/form-data body (SDK 1.1).
+struct UploadedFile {
+  std::string filename;     ///< as the browser named it, without folders; may be empty
+  std::string contentType;  ///< as the browser said: never trust it, look at the bytes
+  std::string content;      ///< the bytes
+};
+
 /// One HTTP request, read-only. Implemented by the kernel over its own
 /// request; valid for the duration of the handler call only.
 class Request {
@@ -47,6 +55,11 @@ class Request {
   virtual const Visitor& visitor() const = 0;
   virtual const std::string& locale() const = 0;     ///< "fr" or "en"
   virtual const std::string& csrfToken() const = 0;  ///< every POST form carries it as the field `_csrf`
+  /// (SDK 1.1) The first file sent in the multipart/form-data field `name`
+  /// (a form with enctype="multipart/form-data"; its text fields are read
+  /// with form()), or nullopt when none was. Its size is bounded by the
+  /// kernel's http.max_body_bytes.
+  virtual std::optional<UploadedFile> file(const std::string& name) const = 0;
 };
 
 /// What a handler produces. Status 200 HTML by default.

@@ -81,6 +81,17 @@ class Registrar {
   virtual void personalData(PersonalDataHandler handler) = 0;
   /// The plugin's logger, for use outside calls (set-up, its own threads).
   virtual Logger& log() = 0;
+  /// (SDK 1.1) Like route(), for a public page other sites may show in a
+  /// frame (an embedded form). Only Access::Public page routes
+  /// (Scope::AssociationPage or FederationPage); anything else refuses the
+  /// plugin. For this route only, the kernel lets any site frame the
+  /// response (`frame-ancestors *`, no X-Frame-Options) and, since a
+  /// browser sends no cookie of ours inside another site's frame, it does
+  /// not check the CSRF cookie on a POST and runs the handler as an
+  /// anonymous visitor (no session, no account): a forged POST acts with
+  /// nobody's rights. The handler checks its own signed form token if it
+  /// needs one. Every other route stays unframeable.
+  virtual void embeddableRoute(Route route) = 0;
 };
 
 /// A plugin: one object per loaded library, made by its factory.

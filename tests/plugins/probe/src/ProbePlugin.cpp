@@ -1,7 +1,8 @@
 // The plugin the kernel tests load, built from one source under several
 // names. The full probe exercises every SDK seam; PROBE_MINIMAL builds one
 // route only (for the dependency and refusal cases); PROBE_CRASH_ON_SETUP
-// kills the process during set-up (the crash-on-load case).
+// kills the process during set-up (the crash-on-load case); PROBE_BAD_EMBED
+// declares a coordinators' route as embeddable (refused).
 #include <cstdlib>
 #include <ruche/sdk/Sdk.h>
 #include <stdexcept>
@@ -50,6 +51,11 @@ class ProbePlugin : public Plugin {
   void setUp(Registrar& registrar) override {
 #ifdef PROBE_CRASH_ON_SETUP
     std::abort();
+#endif
+#ifdef PROBE_BAD_EMBED
+    // Only public page routes may be embeddable: this one must be refused.
+    registrar.embeddableRoute(Route{Scope::AssociationPage, "GET", "/embed", Access::Coordinator,
+                                    [](Context&, const Request&, Response& response) { response.text("framed"); }});
 #endif
     registrar.route(Route{Scope::AssociationPage, "GET", "/hello", Access::Public,
                           [](Context&, const Request&, Response& response) { response.text(kName + " says hello"); }});

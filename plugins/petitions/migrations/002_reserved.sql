@@ -1,4 +1,0 @@
--- Reserved for the other slice of issue 7 (Markdown, image, delivered
--- status…), which brings its own 002. This file only keeps the numbers
--- without a gap on the branch that added 003: when both are merged, delete
--- this file and keep the other 002. It changes nothing.

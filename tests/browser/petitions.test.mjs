@@ -1,0 +1,140 @@
+// The petitions plugin in a real browser: the proof-of-work solved by pow.js
+// (same-origin script, no inline script), the embeddable form inside another
+// site's frame (no cookie of ours there), the form without JavaScript told to
+// wait with its values kept, and axe-core on the public and embedded pages.
+// The plugin is the one built for the kernel tests (RUCHE_PETITIONS_PLUGIN),
+// switched on for one demo association through its SQLite database.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { startDemo, launchBrowser, signIn, runAxe, describeViolations } from './support.mjs';
+
+const slug = 'jardins-partages';
+const petition = `/a/${slug}/petitions/1`;
+let server;
+let browser;
+let host;
+let hostUrl;
+
+/// Runs SQL on the demo's database (the server is running: wait for locks).
+function sql(statements) {
+  return execFileSync(process.env.RUCHE_SQLITE3 || 'sqlite3',
+    [path.join(server.data, 'ruche.db'), `PRAGMA busy_timeout = 5000; ${statements}`], { encoding: 'utf8' });
+}
+
+function signatures() {
+  return Number(sql('SELECT COUNT(*) FROM petitions_signatures;').trim().split('\n').pop());
+}
+
+before(async () => {
+  server = await startDemo({ plugins: [process.env.RUCHE_PETITIONS_PLUGIN] });
+  browser = await launchBrowser();
+  const now = Math.floor(Date.now() / 1000);
+  const association = `(SELECT id FROM associations WHERE slug = '${slug}')`;
+  let counters = '';
+  for (let shard = 0; shard < 16; shard++) {
+    counters += `INSERT INTO petitions_counters (petition_id, shard, n) VALUES (1, ${shard}, 0);`;
+  }
+  // The proof-of-work on, with a wait no test waits for: only a solution passes at once.
+  sql(`INSERT INTO plugin_associations VALUES ('petitions', ${association}, 1, ${now});
+       INSERT INTO plugin_settings VALUES ('petitions', ${association}, 'proof_of_work', 'true');
+       INSERT INTO plugin_settings VALUES ('petitions', ${association}, 'proof_of_work_seconds', '120');
+       INSERT INTO petitions_petitions (association_id, title, body, addressee, goal, status, created_at, updated_at)
+         VALUES (${association}, 'Des ruches en ville', 'Un **texte** court.', 'La mairie', 100, 'open', ${now}, ${now});
+       ${counters}`);
+  // Another site: "localhost" is another site than "127.0.0.1", so the
+  // browser sends our cookies neither to nor from its frame.
+  host = http.createServer((request, response) => {
+    response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    response.end(`<!doctype html><html lang="fr"><title>Un autre site</title><main><h1>Un autre site</h1>
+      <iframe title="Signer la pétition" src="${server.url}${petition}/embed" width="600" height="900"></iframe></main>`);
+  });
+  await new Promise((resolve) => host.listen(0, '127.0.0.1', resolve));
+  hostUrl = `http://localhost:${host.address().port}/`;
+});
+
+after(async () => {
+  await browser?.close();
+  host?.close();
+  await server?.stop();
+});
+
+test('with JavaScript, pow.js solves the challenge and the signature is taken at once', async () => {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}${petition}`);
+  await page.getByLabel('Nom', { exact: true }).fill('Ana Script');
+  await page.getByLabel('Adresse e-mail', { exact: true }).fill('ana.script@example.org');
+  await Promise.all([
+    page.waitForURL(/signed=check/, { timeout: 30_000 }),
+    page.getByRole('button', { name: 'Signer', exact: true }).click(),
+  ]);
+  assert.match(await page.getByRole('status').first().textContent(), /Consultez votre messagerie/);
+  await context.close();
+});
+
+test("the embedded form signs inside another site's frame and answers there", async () => {
+  const before = signatures();
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(hostUrl);
+  const frame = page.frameLocator('iframe');
+  await frame.getByLabel('Nom', { exact: true }).fill('Bea Cadre');
+  await frame.getByLabel('Adresse e-mail', { exact: true }).fill('bea.cadre@example.org');
+  await frame.getByRole('button', { name: 'Signer', exact: true }).click();
+  await frame.getByText('Consultez votre messagerie', { exact: false }).waitFor({ timeout: 30_000 });
+  assert.equal(signatures(), before + 1);
+  await context.close();
+});
+
+test('without JavaScript, an early form in the frame is told to wait and keeps its values', async () => {
+  const before = signatures();
+  const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(hostUrl);
+  const frame = page.frameLocator('iframe');
+  await frame.getByLabel('Nom', { exact: true }).fill('Cy Sans Script');
+  await frame.getByLabel('Adresse e-mail', { exact: true }).fill('cy@example.org');
+  await frame.getByRole('button', { name: 'Signer', exact: true }).click();
+  await frame.getByText('attendez 120 secondes', { exact: false }).first().waitFor({ timeout: 30_000 });
+  assert.equal(await frame.getByLabel('Adresse e-mail', { exact: true }).inputValue(), 'cy@example.org');
+  assert.equal(signatures(), before);
+  await context.close();
+});
+
+test('a coordinator uploads the image through the multipart form, the public page shows it, axe clean', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+  await signIn(page, server.url, 'karim.benali@demo.ruche.local', server.password);
+  await page.goto(`${server.url}/a/${slug}/petitions/manage/1`);
+  const { blocking } = await runAxe(page);
+  assert.equal(blocking.length, 0, `edit page: serious/critical axe violation(s)\n${describeViolations(blocking)}`);
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+  await page.getByLabel('Image (JPEG, PNG ou WebP)', { exact: true }).setInputFiles({
+    name: 'ruche.png', mimeType: 'image/png', buffer: png });
+  await page.getByLabel('Texte alternatif de l’image', { exact: true }).fill('Une ruche en ville');
+  await Promise.all([
+    page.waitForURL(/saved=image$/),
+    page.getByRole('button', { name: 'Enregistrer l’image', exact: true }).click(),
+  ]);
+  await page.goto(`${server.url}${petition}`);
+  assert.equal(await page.getByRole('img', { name: 'Une ruche en ville' }).getAttribute('src'), `${petition}/image`);
+  await context.close();
+});
+
+for (const [label, where] of [['public petition page', petition], ['embedded form', `${petition}/embed`]]) {
+  test(`axe finds no serious or critical violation on the ${label}`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}${where}`);
+    const { blocking, other } = await runAxe(page);
+    if (other.length > 0) {
+      console.log(`# ${label}: ${other.length} minor/moderate axe finding(s)\n${describeViolations(other)}`);
+    }
+    assert.equal(blocking.length, 0,
+      `${label}: ${blocking.length} serious/critical axe violation(s)\n${describeViolations(blocking)}`);
+    await context.close();
+  });
+}
