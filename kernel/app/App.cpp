@@ -16,6 +16,7 @@
 #include "kernel/mail/MailSchema.h"
 #include "kernel/plugins/PluginHost.h"
 #include "kernel/storage/Migrator.h"
+#include "kernel/themes/DisplayPreferences.h"
 #include "kernel/themes/LocaleMiddleware.h"
 #include "kernel/webhooks/WebhookSubscriber.h"
 #include "kernel/webhooks/Webhooks.h"
@@ -23,9 +24,9 @@
 namespace ruche::app {
 
 std::vector<storage::ModuleMigrations> App::allMigrations() {
-  return {domain::kernelMigrations(),          events::EventBus::migrations(),   webhooks::Webhooks::migrations(),
-          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(), mail::mailMigrations(),
-          plugins::PluginStore::migrations()};
+  return {domain::kernelMigrations(),          events::EventBus::migrations(),     webhooks::Webhooks::migrations(),
+          domain::CalendarFeeds::migrations(), jobs::JobScheduler::migrations(),   mail::mailMigrations(),
+          plugins::PluginStore::migrations(),  themes::BrandingStore::migrations()};
 }
 
 App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : settings_(std::move(settings)) {
@@ -46,8 +47,10 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
       *db_, *events_, jobs::RetentionPeriods{settings_.events.retentionDays, settings_.mail.retentionDays});
   kernelJobs_->registerOn(*jobs_);
   mailer_ = mailer ? std::move(mailer) : std::make_unique<mail::Mailer>(settings_.smtp);
-  templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default");
+  templates_ = std::make_unique<themes::Templates>(settings_.themesDir, "default", settings_.themesDevReload);
+  branding_ = std::make_unique<themes::BrandingStore>(*db_);
   pages_ = std::make_unique<themes::PageRenderer>(*templates_);
+  pages_->setBranding(branding_.get());
   notifications_ = std::make_unique<mail::Notifications>(*db_, *mailer_, *templates_, settings_.baseUrl);
   notifications_->subscribe(*events_);
   sessions_ = std::make_unique<auth::SessionStore>(*db_);
@@ -71,6 +74,7 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   pipeline_ = std::make_unique<http::Pipeline>(router_);
   pipeline_->use(std::make_shared<http::SecurityHeaders>(https));
   pipeline_->use(std::make_shared<themes::LocaleMiddleware>(https));
+  pipeline_->use(std::make_shared<themes::DisplayMiddleware>(https));
   pipeline_->use(std::make_shared<auth::SessionMiddleware>(*sessions_, *apiTokens_, https));
   pipeline_->useAfterRouting(std::make_shared<auth::CsrfMiddleware>());
   pipeline_->use(std::make_shared<domain::AssociationMiddleware>(*db_));

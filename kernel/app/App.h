@@ -53,6 +53,7 @@ class App {
   std::unique_ptr<jobs::JobScheduler> jobs_;
   std::unique_ptr<mail::Mailer> mailer_;
   std::unique_ptr<themes::Templates> templates_;
+  std::unique_ptr<themes::BrandingStore> branding_;  ///< associations' colours, logo and theme
   std::unique_ptr<themes::PageRenderer> pages_;
   std::unique_ptr<mail::Notifications> notifications_;  ///< the "mail" bus subscriber
   std::unique_ptr<auth::SessionStore> sessions_;

@@ -13,7 +13,7 @@ const std::vector<RouteRegistration>& routeTable() {
       web::registerMissionPages,      web::registerManagePages,      web::registerProfilePages,
       admin::registerAdminPages,      web::registerApplicationPages, api::registerApi,
       webhooks::registerWebhookPages, web::registerCalendarPages,    web::registerNotificationPages,
-      web::registerSummaryPages,
+      web::registerSummaryPages,      web::registerThemePages,
   };
   return table;
 }

@@ -71,9 +71,10 @@ struct PluginSettings {
 /// Everything read from the config file, environment and command line.
 struct Settings {
   std::string dataDir = "./ruche-data";
-  std::string baseUrl;      ///< public URL, e.g. https://benevoles.example.org
-  std::string databaseUrl;  ///< sqlite:PATH or postgresql://…
-  std::string themesDir;    ///< folder holding themes/<name>
+  std::string baseUrl;           ///< public URL, e.g. https://benevoles.example.org
+  std::string databaseUrl;       ///< sqlite:PATH or postgresql://…
+  std::string themesDir;         ///< folder holding themes/<name>
+  bool themesDevReload = false;  ///< themes.dev_reload: reload templates and assets when a file changes
   std::string logLevel = "information";
   int databasePool = 8;
   HttpSettings http;

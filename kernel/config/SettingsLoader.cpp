@@ -152,6 +152,9 @@ const std::vector<KeyDef>& keyDefs() {
          requireNonEmpty(k, v);
          s.themesDir = v;
        }},
+      {{"themes.dev_reload", "",
+        "true re-reads templates and assets when a theme file changes, for theme development (default false)"},
+       [](Settings& s, const std::string& k, const std::string& v) { s.themesDevReload = parseBool(k, v); }},
       {{"plugins.dirs", "",
         "folders holding plugin folders, separated by spaces (default DATA/plugins); installs go to the first"},
        [](Settings& s, const std::string& k, const std::string& v) {

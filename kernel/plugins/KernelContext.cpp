@@ -158,14 +158,13 @@ std::string KernelContext::render(const std::string& templateName, const sdk::Va
     view.set("signed_in", request_->visitor.signedIn() ? kainjow::mustache::data::type::bool_true
                                                        : kainjow::mustache::data::type::bool_false);
   }
-  // Parsed per call: kainjow's render() is not const, so a shared parsed
-  // template could not serve two threads at once.
-  kainjow::mustache::mustache parsed(plugin_.templateSource(templateName));
-  std::string html = parsed.render(view);
-  if (!parsed.is_valid()) {
-    throw std::runtime_error("template \"" + templateName + "\": " + parsed.error_message());
-  }
-  return html;
+  // Through the theme engine: the association's theme (or the visitor's
+  // contrast / easy-read choice) may override the plugin's template; parsed
+  // once per thread (kainjow's render() is not const).
+  themes::Look look =
+      request_ != nullptr ? services_.pages.lookFor(*request_) : services_.pages.lookForAssociation(association_.id);
+  return services_.pages.templates().renderPlugin(look, plugin_.name(), templateName,
+                                                  plugin_.findTemplate(templateName), view);
 }
 
 void KernelContext::page(sdk::Response& response, const std::string& templateName, const sdk::Value& data,

@@ -228,4 +228,9 @@ const std::string& LoadedPlugin::templateSource(const std::string& name) const {
   return it->second;
 }
 
+const std::string* LoadedPlugin::findTemplate(const std::string& name) const {
+  auto it = templates_.find(name);
+  return it == templates_.end() ? nullptr : &it->second;
+}
+
 }  // namespace ruche::plugins

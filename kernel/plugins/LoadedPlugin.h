@@ -65,6 +65,8 @@ class LoadedPlugin : public sdk::Registrar {
   const themes::Catalog& messages() const { return messages_; }
   /// The template's source (theme override first); throws std::runtime_error if unknown.
   const std::string& templateSource(const std::string& name) const;
+  /// The plugin's own template of that name; null if it has none.
+  const std::string* findTemplate(const std::string& name) const;
 
  private:
   void requireCapability(const std::string& capability, const std::string& what) const;

@@ -279,8 +279,9 @@ void PluginHost::loadAll() {
         std::ofstream marker(markerPath(), std::ios::trunc);
         marker << name << "\n";
       }
-      std::string overrides = settings_.themesDir + "/default/templates/plugins/" + name;
-      auto plugin = std::make_shared<LoadedPlugin>(manifest, overrides);
+      // Themes' overrides (<theme>/templates/plugins/<name>/) are looked up
+      // per page by the theme engine, not merged here.
+      auto plugin = std::make_shared<LoadedPlugin>(manifest, "");
       std::filesystem::remove(markerPath());
       wireSubscribers(plugin);
       wireJobs(plugin);

@@ -5,15 +5,29 @@
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Request.h"
 #include "kernel/http/Response.h"
+#include "kernel/themes/Branding.h"
 #include "kernel/themes/Templates.h"
 
 namespace ruche::themes {
 
 /// Renders a page: the named template inside `layout`, with what every page
-/// needs (language, visitor, CSRF token, texts, navigation).
+/// needs (language, visitor, CSRF token, texts, navigation), through the
+/// look of the request: the association's theme and branding on its
+/// `/a/<slug>/…` pages, the visitor's high-contrast and easy-to-read choices.
 class PageRenderer {
  public:
   explicit PageRenderer(const Templates& templates) : templates_(templates) {}
+
+  /// Where associations' branding is read; without one, every page has the
+  /// kernel's theme (tools that have no database).
+  void setBranding(const BrandingStore* branding) { branding_ = branding; }
+
+  /// The theme and easy-read choice for this request: the visitor's
+  /// contrast choice, else the association's theme, else the kernel's.
+  Look lookFor(const http::Request& request) const;
+  /// The association's theme, outside a request (a plugin's job or event);
+  /// the kernel's for 0.
+  Look lookForAssociation(long long associationId) const;
 
   /// `titleKey` is a catalogue key for <title> and the page heading.
   void page(const http::Request& request, http::Response& response, const std::string& templateName, Data data,
@@ -40,7 +54,17 @@ class PageRenderer {
   }
 
  private:
+  /// A look with the association's branding it was drawn from.
+  struct PageLook {
+    Look look;
+    std::optional<Branding> branding;  ///< on an association's pages
+  };
+  PageLook pageLook(const http::Request& request) const;
+  std::string wrapWith(const http::Request& request, const PageLook& look, const std::string& content,
+                       const std::string& title) const;
+
   const Templates& templates_;
+  const BrandingStore* branding_ = nullptr;
 };
 
 }  // namespace ruche::themes

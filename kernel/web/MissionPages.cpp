@@ -7,6 +7,7 @@
 #include "kernel/http/Validator.h"
 #include "kernel/jobs/Responsiveness.h"
 #include "kernel/plugins/PluginHost.h"
+#include "kernel/themes/DisplayPreferences.h"
 #include "kernel/web/AnonymousPageCache.h"
 #include "kernel/web/MissionViews.h"
 #include "kernel/web/Registrations.h"
@@ -197,7 +198,7 @@ void registerMissionPages(http::Router& router, app::Services& services) {
     // Read the generation before the data, so a change during rendering
     // leaves this entry under an old key nobody asks for again.
     auto question = request.target.find('?');
-    std::string key = request.locale + '\n' +
+    std::string key = request.locale + '\n' + themes::displayKey(request) + '\n' +
                       (question == std::string::npos ? std::string() : request.target.substr(question + 1)) + '\n' +
                       std::to_string(domain::Missions::generation());
     if (auto hit = cache->find(key)) {

@@ -16,5 +16,6 @@ void registerApplicationPages(http::Router& router, app::Services& services);   
 void registerNotificationPages(http::Router& router, app::Services& services);  ///< /me/notifications, /unsubscribe
 void registerCalendarPages(http::Router& router, app::Services& services);      ///< /me/calendar, /calendar/<token>.ics
 void registerSummaryPages(http::Router& router, app::Services& services);       ///< /me/summary (.csv, /print)
+void registerThemePages(http::Router& router, app::Services& services);         ///< hashed assets, branding page, logo
 
 }  // namespace ruche::web

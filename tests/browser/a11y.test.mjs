@@ -100,6 +100,32 @@ test('public pages pass axe in French and English', async (t) => {
   }
 });
 
+test('the contrast theme and the easy-to-read pages pass axe in French and English', async (t) => {
+  const { context, page } = await axePage(null);
+  try {
+    // The no-JS toggles: links that set cookies remembered on the next pages.
+    await page.goto(`${server.url}/missions?contrast=on&falc=on`);
+    const href = await page.locator('main .card h3 a').first().getAttribute('href');
+    assert.match(href ?? '', /^\/missions\/\d+$/, 'no mission link on /missions');
+    assert.equal(await page.locator('body.theme-contrast.easy-read').count(), 1, 'contrast and easy-read not on');
+    await checkPages(t, page, ['/', '/missions', href, '/signup', '/login', `/a/${slug}`],
+      { '/signup': 'signup-contrast-easy-read.png', [href]: 'mission-contrast-easy-read.png' });
+  } finally {
+    await context.close();
+  }
+});
+
+test("a volunteer's easy-to-read application page passes axe in French and English", async (t) => {
+  const { context, page } = await axePage('volunteer');
+  try {
+    await page.goto(`${server.url}/missions?falc=on`);
+    const href = await page.locator('main .card h3 a').first().getAttribute('href');
+    await checkPages(t, page, [`${href}/apply`]);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a volunteer's pages pass axe in French and English", async (t) => {
   const { context, page } = await axePage('volunteer');
   try {
@@ -148,7 +174,7 @@ test('the admin pages pass axe in French and English', async (t) => {
       `/a/${slug}/manage/settings`, `/a/${slug}/manage/members`, `/a/${slug}/manage/webhooks`, '/admin/plugins',
       `/a/${slug}/manage/plugins`, `/a/${slug}/manage/plugins/axe_probe/settings`,
       '/admin/people', '/admin/people?q=demo', '/admin/mail', '/admin/health',
-      `/a/${slug}/manage/language`, `/a/${slug}/manage/impact`]);
+      `/a/${slug}/manage/language`, `/a/${slug}/manage/impact`, `/a/${slug}/manage/branding`]);
   } finally {
     await context.close();
   }

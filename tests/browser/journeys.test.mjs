@@ -19,6 +19,8 @@ const pluginTexts = plugin ? JSON.parse(fs.readFileSync(path.join(plugin, 'local
 const variants = [
   { theme: 'default', js: false },
   { theme: 'default', js: true },
+  { theme: 'contrast', js: false },
+  { theme: 'contrast', js: true },
 ];
 
 let server;
@@ -46,7 +48,13 @@ function label(variant) {
 /// CSP is bypassed so that the injected axe-core can run (Ruche sends no script).
 async function openPage(variant) {
   const context = await browser.newContext({ javaScriptEnabled: variant.js, bypassCSP: variant.js, locale: 'fr-FR' });
-  return { context, page: await context.newPage() };
+  const page = await context.newPage();
+  if (variant.theme === 'contrast') {
+    // The visitor's no-JS toggle: a link that sets a cookie for the next pages.
+    await page.goto(`${server.url}/?contrast=on`);
+    assert.equal(await page.locator('body.theme-contrast').count(), 1, 'the contrast theme is not on');
+  }
+  return { context, page };
 }
 
 /// One step of a journey: the page has one h1 holding `heading`, and with
