@@ -184,7 +184,8 @@ test('the admin pages pass axe in French and English', async (t) => {
       `/a/${slug}/manage/settings`, `/a/${slug}/manage/members`, `/a/${slug}/manage/webhooks`, '/admin/plugins',
       `/a/${slug}/manage/plugins`, `/a/${slug}/manage/plugins/axe_probe/settings`,
       '/admin/people', '/admin/people?q=demo', '/admin/mail', '/admin/health',
-      `/a/${slug}/manage/language`, `/a/${slug}/manage/impact`, `/a/${slug}/manage/branding`]);
+      `/a/${slug}/manage/language`, `/a/${slug}/manage/impact`, `/a/${slug}/manage/branding`],
+      { '/admin/health': 'admin-health.png', [`/a/${slug}/manage/impact`]: 'association-impact.png' });
   } finally {
     await context.close();
   }
