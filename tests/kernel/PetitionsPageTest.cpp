@@ -126,7 +126,10 @@ struct World {
   long long associationId = 0;
 };
 
-const std::string kPng = std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 33);
+// The start of a 1×1 PNG (signature and IHDR); its length is the literal's
+// own, counted by the compiler (a hand-written count once read past it).
+constexpr char kPngBytes[] = "\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+const std::string kPng(kPngBytes, sizeof kPngBytes - 1);
 
 }  // namespace
 
