@@ -40,7 +40,9 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
     Poco::Logger::get("ruche").information("removed %Ld expired sessions, tokens and login counters", purged);
   }
   events_ = std::make_unique<events::EventBus>(*db_, events::busOptions(settings_.events));
-  events_->subscribe("webhooks", "*", webhooks::webhookSubscriber(*db_));
+  // Only the topics a webhook can forward: any other event (a plugin's, say)
+  // would cost a delivery row and a transaction for nothing.
+  events_->subscribe("webhooks", webhooks::Webhooks::topics(), webhooks::webhookSubscriber(*db_));
   webhookSender_ = std::make_unique<webhooks::WebhookSender>(*db_, webhooks::senderOptions(settings_));
   jobs_ = std::make_unique<jobs::JobScheduler>(*db_);
   kernelJobs_ = std::make_unique<jobs::KernelJobs>(

@@ -19,8 +19,13 @@ namespace {
 /// One registered subscriber.
 struct Registration {
   std::string name;
-  std::string pattern;
+  std::vector<std::string> patterns;  ///< the event's topic matches any of them
   Subscriber handler;
+
+  bool wants(const std::string& topic) const {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& pattern) { return topicMatches(pattern, topic); });
+  }
 };
 
 long long nowMs() {
@@ -56,12 +61,17 @@ class EventBus::Impl {
     return subscribers_;
   }
 
-  void subscribe(const std::string& name, const std::string& pattern, Subscriber handler) {
+  void subscribe(const std::string& name, const std::vector<std::string>& patterns, Subscriber handler) {
     if (name.empty() || name.size() > 100) {
       throw std::invalid_argument("a subscriber name has 1 to 100 characters");
     }
-    if (!validTopicPattern(pattern)) {
-      throw std::invalid_argument("subscriber " + name + ": invalid topic pattern \"" + pattern + "\"");
+    if (patterns.empty()) {
+      throw std::invalid_argument("subscriber " + name + ": no topic pattern");
+    }
+    for (const auto& pattern : patterns) {
+      if (!validTopicPattern(pattern)) {
+        throw std::invalid_argument("subscriber " + name + ": invalid topic pattern \"" + pattern + "\"");
+      }
     }
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& existing : subscribers_) {
@@ -69,7 +79,7 @@ class EventBus::Impl {
         throw std::invalid_argument("a subscriber named " + name + " is already registered");
       }
     }
-    subscribers_.push_back(Registration{name, pattern, std::move(handler)});
+    subscribers_.push_back(Registration{name, patterns, std::move(handler)});
   }
 
   storage::Database& database() { return db_; }
@@ -284,7 +294,12 @@ EventBus::~EventBus() {
 }
 
 void EventBus::subscribe(const std::string& name, const std::string& topicPattern, Subscriber subscriber) {
-  impl_->subscribe(name, topicPattern, std::move(subscriber));
+  impl_->subscribe(name, {topicPattern}, std::move(subscriber));
+}
+
+void EventBus::subscribe(const std::string& name, const std::vector<std::string>& topicPatterns,
+                         Subscriber subscriber) {
+  impl_->subscribe(name, topicPatterns, std::move(subscriber));
 }
 
 long long EventBus::publish(soci::session& sql, const std::string& topic, long long associationId,
@@ -303,7 +318,7 @@ long long EventBus::publish(soci::session& sql, const std::string& topic, long l
       soci::use(topic), soci::use(associationId), soci::use(payloadJson), soci::use(now), soci::into(id);
   bool queued = false;
   for (const auto& subscriber : impl_->subscribers()) {
-    if (!topicMatches(subscriber.pattern, topic)) {
+    if (!subscriber.wants(topic)) {
       continue;
     }
     sql << "INSERT INTO event_deliveries (event_id, subscriber, status, attempts, next_attempt_at, locked_until) "

@@ -76,6 +76,9 @@ class EventBus {
   /// topic, a prefix ending in ".*" ("mission.*"), or "*". Register every
   /// subscriber before start() and before publishing.
   void subscribe(const std::string& name, const std::string& topicPattern, Subscriber subscriber);
+  /// The same for a subscriber that wants several topics: one delivery per
+  /// event whose topic matches any of `topicPatterns`, none for the others.
+  void subscribe(const std::string& name, const std::vector<std::string>& topicPatterns, Subscriber subscriber);
 
   /// Inside the caller's transaction (`sql` must be the session of a
   /// Database::transaction). Returns the event id. Once that transaction

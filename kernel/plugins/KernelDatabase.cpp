@@ -13,23 +13,23 @@ struct Bindings {
   std::deque<double> doubles;
   std::deque<soci::indicator> indicators;
 
-  void bind(soci::details::prepare_temp_type& prep, const std::vector<sdk::Value>& params) {
+  void bind(soci::statement& statement, const std::vector<sdk::Value>& params) {
     for (std::size_t i = 0; i < params.size(); ++i) {
       const sdk::Value& value = params[i];
       std::string name = "p" + std::to_string(i + 1);
       if (value.isNull()) {
         texts.emplace_back();
         indicators.push_back(soci::i_null);
-        prep, soci::use(texts.back(), indicators.back(), name);
+        statement.exchange(soci::use(texts.back(), indicators.back(), name));
       } else if (value.isBool() || value.isInt()) {
         integers.push_back(value.asInt());
-        prep, soci::use(integers.back(), name);
+        statement.exchange(soci::use(integers.back(), name));
       } else if (value.isNumber()) {
         doubles.push_back(value.asDouble());
-        prep, soci::use(doubles.back(), name);
+        statement.exchange(soci::use(doubles.back(), name));
       } else if (value.isString()) {
         texts.push_back(value.asString());
-        prep, soci::use(texts.back(), name);
+        statement.exchange(soci::use(texts.back(), name));
       } else {
         throw std::invalid_argument("parameter " + std::to_string(i + 1) +
                                     " is an array or object; bind scalars (or its JSON text)");
@@ -57,6 +57,17 @@ sdk::Value columnValue(const soci::row& row, std::size_t i) {
       throw std::runtime_error("column \"" + row.get_properties(i).get_name() +
                                "\" has a type plugins cannot read (use integers, reals or text)");
   }
+}
+
+/// Prepares `sql` as a one-time statement: on PostgreSQL SOCI runs it with
+/// PQexecParams (an unnamed statement, values still bound) instead of a named
+/// PREPARE, EXECUTE and DEALLOCATE, three round trips for one statement.
+void prepareOnce(soci::statement& statement, Bindings& bindings, const std::string& sql,
+                 const std::vector<sdk::Value>& params) {
+  bindings.bind(statement, params);
+  statement.alloc();
+  statement.prepare(sql, soci::details::st_one_time_query);
+  statement.define_and_bind();
 }
 
 }  // namespace
@@ -102,12 +113,14 @@ std::string KernelDatabase::namedPlaceholders(const std::string& sql, std::size_
 
 sdk::Rows KernelDatabase::query(const std::string& sql, const std::vector<sdk::Value>& params) {
   Bindings bindings;
-  soci::details::prepare_temp_type prep = (sql_.prepare << namedPlaceholders(sql, params.size()));
-  bindings.bind(prep, params);
-  soci::rowset<soci::row> rows(prep);
+  soci::row row;
+  soci::statement statement(sql_);
+  statement.exchange(soci::into(row));
+  prepareOnce(statement, bindings, namedPlaceholders(sql, params.size()), params);
   sdk::Rows result;
   std::vector<std::string> columns;
-  for (const soci::row& row : rows) {
+  bool more = statement.execute(true);
+  while (more) {
     if (columns.empty()) {
       for (std::size_t i = 0; i < row.size(); ++i) {
         columns.push_back(row.get_properties(i).get_name());
@@ -119,15 +132,15 @@ sdk::Rows KernelDatabase::query(const std::string& sql, const std::vector<sdk::V
       values.push_back(columnValue(row, i));
     }
     result.emplace_back(columns, std::move(values));
+    more = statement.fetch();
   }
   return result;
 }
 
 long long KernelDatabase::execute(const std::string& sql, const std::vector<sdk::Value>& params) {
   Bindings bindings;
-  soci::details::prepare_temp_type prep = (sql_.prepare << namedPlaceholders(sql, params.size()));
-  bindings.bind(prep, params);
-  soci::statement statement(prep);
+  soci::statement statement(sql_);
+  prepareOnce(statement, bindings, namedPlaceholders(sql, params.size()), params);
   statement.execute(true);
   return statement.get_affected_rows();
 }

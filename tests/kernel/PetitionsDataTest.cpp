@@ -423,11 +423,11 @@ TEST_CASE("the forget_ip_hits job drops petition signing attempts older than the
       DataWorld world(backend);
       long long id = world.create("open");
       REQUIRE(world.sign(id, {{"name", "Ana"}, {"email", "ana@example.org"}}).status == 303);
-      world.execute("INSERT INTO petitions_ip_hits (petition_id, ip, at) VALUES (" + std::to_string(id) +
-                    ", '192.0.2.1', 1000)");
-      CHECK(world.count("SELECT COUNT(*) FROM petitions_ip_hits") == 2);
+      world.execute("INSERT INTO petitions_ip_counts (petition_id, ip, window_start, n) VALUES (" + std::to_string(id) +
+                    ", '192.0.2.1', 1000, 1)");
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_ip_counts") == 2);
       world.server.app().jobs().runDue(ruche::storage::nowSeconds() + 2 * 3600);
-      CHECK(world.count("SELECT COUNT(*) FROM petitions_ip_hits WHERE at = 1000") == 0);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_ip_counts WHERE window_start = 1000") == 0);
     }
   }
 }

@@ -341,7 +341,7 @@ TEST_CASE("petition signing refuses bad input, a filled honeypot and too many si
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE email = 'late@example.org'") == 0);
 
       // Once the window has passed, the address may sign again.
-      world.execute("UPDATE petitions_ip_hits SET at = at - 601");
+      world.execute("UPDATE petitions_ip_counts SET window_start = window_start - 601");
       CHECK(world.sign(id, {{"name", "Signer"}, {"email", "late@example.org"}, {"country", "France"}}).status == 303);
     }
   }

@@ -298,3 +298,29 @@ TEST_CASE("a delivery nobody answers is retried with a doubling delay, then give
     }
   }
 }
+
+TEST_CASE("the webhooks subscriber gets deliveries for its kernel topics only, not for other events") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      TestServer server(backend);
+      Setup setup = setUp(server);
+      auto webhookDeliveries = [&] {
+        long long n = 0;
+        ruche::storage::Database::Session s(server.services().db);
+        *s << "SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'webhooks'", soci::into(n);
+        return n;
+      };
+      long long before = webhookDeliveries();
+      server.services().db.transaction([&](soci::session& sql) {
+        server.services().events.publish(sql, "petitions.signature_created", setup.alpha, R"({"id":1})");
+        server.services().events.publish(sql, "mission.updated", setup.alpha, R"({"id":1})");
+      });
+      CHECK(webhookDeliveries() == before);
+      for (const auto& topic : ruche::webhooks::Webhooks::topics()) {
+        server.services().db.transaction(
+            [&](soci::session& sql) { server.services().events.publish(sql, topic, setup.alpha, R"({"id":1})"); });
+      }
+      CHECK(webhookDeliveries() == before + static_cast<long long>(ruche::webhooks::Webhooks::topics().size()));
+    }
+  }
+}

@@ -69,7 +69,7 @@ void erasePetition(Context& context, long long petitionId) {
       "postcode = '', country = '', comment = '', consent = 0, locale = '', token = 'erased:' || CAST(id AS TEXT), "
       "erased_at = ? WHERE petition_id = ? AND erased_at IS NULL",
       {now, petitionId});
-  context.db().execute("DELETE FROM petitions_ip_hits WHERE petition_id = ?", {petitionId});
+  context.db().execute("DELETE FROM petitions_ip_counts WHERE petition_id = ?", {petitionId});
   context.db().execute("UPDATE petitions_retention SET erased_at = ? WHERE petition_id = ?", {now, petitionId});
 }
 
@@ -97,7 +97,7 @@ void eraseClosedJob(Context& context) {
 }
 
 void forgetIpHitsJob(Context& context) {
-  context.db().execute("DELETE FROM petitions_ip_hits WHERE at <= ?", {context.now() - kIpWindowSeconds});
+  context.db().execute("DELETE FROM petitions_ip_counts WHERE window_start <= ?", {context.now() - kIpWindowSeconds});
 }
 
 }  // namespace petitions

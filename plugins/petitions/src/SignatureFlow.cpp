@@ -75,16 +75,19 @@ SignatureInput readSignature(const Petition& petition, const std::function<std::
 
 void limitPerIp(Context& context, const Request& request, long long petitionId) {
   long long now = context.now();
-  const std::string& ip = request.remoteIp();
-  context.db().execute("DELETE FROM petitions_ip_hits WHERE petition_id = ? AND ip = ? AND at <= ?",
-                       {petitionId, ip, now - kIpWindowSeconds});
-  auto rows = context.db().query("SELECT COUNT(*) AS n FROM petitions_ip_hits WHERE petition_id = ? AND ip = ?",
-                                 {petitionId, ip});
-  if (!rows.empty() && rows.front()["n"].asInt() >= context.settings().integer("ip_limit")) {
+  long long windowStart = now - kIpWindowSeconds;
+  // One statement: count this attempt, restarting the window when it is over.
+  auto rows = context.db().query(
+      "INSERT INTO petitions_ip_counts (petition_id, ip, window_start, n) VALUES (?, ?, ?, 1) "
+      "ON CONFLICT (petition_id, ip) DO UPDATE SET "
+      "n = CASE WHEN petitions_ip_counts.window_start <= ? THEN 1 ELSE petitions_ip_counts.n + 1 END, "
+      "window_start = CASE WHEN petitions_ip_counts.window_start <= ? THEN ? ELSE petitions_ip_counts.window_start "
+      "END RETURNING n",
+      {petitionId, request.remoteIp(), now, windowStart, windowStart, now});
+  if (!rows.empty() && rows.front()["n"].asInt() > context.settings().integer("ip_limit")) {
     throw ruche::sdk::HttpError(429, "Too Many Requests",
                                 "Too many signatures from your network address; try again in a few minutes.");
   }
-  context.db().execute("INSERT INTO petitions_ip_hits (petition_id, ip, at) VALUES (?, ?, ?)", {petitionId, ip, now});
 }
 
 SignOutcome recordSignature(Context& context, const Petition& petition, const SignatureInput& input) {
