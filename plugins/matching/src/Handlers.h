@@ -18,6 +18,10 @@ using ruche::sdk::Response;
 /// agree that coordinators see them among people to invite.
 inline constexpr const char* kOptInField = "suggestions";
 
+/// The profile field of how far (km) a person goes for an on-site mission;
+/// empty or not a number: the core's kDefaultReachKm.
+inline constexpr const char* kReachField = "reach_km";
+
 /// The association's weights (plugin settings, in tenths).
 Weights weightsOf(Context& context);
 
