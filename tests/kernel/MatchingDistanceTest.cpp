@@ -180,3 +180,22 @@ TEST_CASE("matching: a volunteer whose place is unknown is not filtered by dista
     }
   }
 }
+
+TEST_CASE("matching: the reach a volunteer gives on their profile replaces the default 20 km") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      // Arras is about 40 km from Lille.
+      World far(backend, "Lille", "50");
+      long long arras = far.publish(mission("Cuisine à Arras", "onsite", "Arras"));
+      CHECK(has(idsOf(far.suggestions()), arras));
+    }
+    SUBCASE((std::string(backendName(backend)) + " default").c_str()) {
+      World near(backend, "Lille", "");
+      long long arras = near.publish(mission("Cuisine à Arras", "onsite", "Arras"));
+      long long roubaix = near.publish(mission("Cuisine à Roubaix", "onsite", "Roubaix"));
+      auto ids = idsOf(near.suggestions());
+      CHECK_FALSE(has(ids, arras));
+      CHECK(has(ids, roubaix));
+    }
+  }
+}
