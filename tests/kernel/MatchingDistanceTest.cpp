@@ -66,7 +66,7 @@ ruche::domain::MissionInput mission(const std::string& title, const std::string&
 /// A server with matching on in one association and one volunteer whose
 /// profile (place, reach) is saved through the form.
 struct World {
-  World(Backend backend, const std::string& place, const std::string& reachKm)
+  World(Backend backend, const std::string& place, const std::string& reachKm, bool remoteOnly = false)
       : server(backend, withMatching(plugins.path())), volunteer(server.client()) {
     associationId = server.createAssociation("entraide", "Entraide");
     server.app().plugins().store().setEnabled("matching", associationId, true);
@@ -80,7 +80,8 @@ struct World {
                                              {"place", place},
                                              {"skills", "cooking"},
                                              {"plugin_matching_reach_km", reachKm},
-                                             {"plugin_matching_suggestions", "1"}});
+                                             {"plugin_matching_suggestions", "1"},
+                                             {"remote_only", remoteOnly ? "1" : ""}});
     REQUIRE(saved.status == 303);
   }
 
@@ -196,6 +197,19 @@ TEST_CASE("matching: the reach a volunteer gives on their profile replaces the d
       auto ids = idsOf(near.suggestions());
       CHECK_FALSE(has(ids, arras));
       CHECK(has(ids, roubaix));
+    }
+  }
+}
+
+TEST_CASE("matching: a remote-only volunteer is offered remote missions only, even next door") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      World world(backend, "Lille", "30", true);
+      long long lille = world.publish(mission("Cuisine à Lille", "onsite", "Lille"));
+      long long remote = world.publish(mission("Cuisine à distance", "remote", "Lille"));
+      auto ids = idsOf(world.suggestions());
+      CHECK_FALSE(has(ids, lille));
+      CHECK(has(ids, remote));
     }
   }
 }
