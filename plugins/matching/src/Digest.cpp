@@ -23,8 +23,10 @@ void queueDigest(Context& context, const Event& event) {
   LiveIndex::record(context, "mission", missionId);
   auto index = LiveIndex::current(context);
   long long wanted = context.settings().integer("digest_recipients");
-  auto found =
-      index->topVolunteersFor(missionId, static_cast<std::size_t>(wanted) * 4 + 20, weightsOf(context), context.now());
+  QueryOptions options;
+  excludeRemoteOnly(context, missionId, options);
+  auto found = index->topVolunteersFor(missionId, static_cast<std::size_t>(wanted) * 4 + 20, weightsOf(context),
+                                       context.now(), options);
   long long queued = 0;
   for (const auto& s : found) {
     if (queued == wanted) {

@@ -5,6 +5,7 @@
 
 #include <ruche/sdk/Sdk.h>
 
+#include "matching/Index.h"
 #include "matching/Weights.h"
 
 namespace matching::plugin {
@@ -18,10 +19,17 @@ using ruche::sdk::Response;
 /// agree that coordinators see them among people to invite.
 inline constexpr const char* kOptInField = "suggestions";
 
+/// The profile field of how far (km) a person goes for an on-site mission;
+/// empty or not a number: the core's kDefaultReachKm.
+inline constexpr const char* kReachField = "reach_km";
+
 /// The association's weights (plugin settings, in tenths).
 Weights weightsOf(Context& context);
 
 // Suggest.cpp
+/// Leaves remote-only people (profiles.remote_only) out of the people for
+/// `missionId` when it is on-site: the core has no such flag.
+void excludeRemoteOnly(Context& context, long long missionId, QueryOptions& options);
 void forYouPage(Context& context, const Request& request, Response& response);
 void forYouApi(Context& context, const Request& request, Response& response);
 std::string forYouPanel(Context& context, const Request& request, long long missionId);

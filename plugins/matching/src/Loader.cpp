@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "Places.h"
 #include "Rules.h"
 
 namespace matching::plugin {
@@ -30,6 +31,24 @@ Item* find(std::unordered_map<long long, std::size_t>& at, std::vector<Item>& it
   return it == at.end() ? nullptr : &items[it->second];
 }
 
+/// A reach typed by a person: whole kilometres, 1..1000; anything else 0
+/// (the core's default reach).
+int reachKmOf(const std::string& text) {
+  std::string digits;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != ' ' && !(digits.size() > 0 && (c == 'k' || c == 'm' || c == 'K' || c == 'M'))) {
+      return 0;
+    }
+  }
+  if (digits.empty() || digits.size() > 4) {
+    return 0;
+  }
+  int km = std::stoi(digits);
+  return km >= 1 && km <= 1000 ? km : 0;
+}
+
 }  // namespace
 
 std::vector<Volunteer> loadVolunteers(Database& db, long long onlyId, long long now) {
@@ -37,12 +56,13 @@ std::vector<Volunteer> loadVolunteers(Database& db, long long onlyId, long long 
   std::unordered_map<long long, std::size_t> at;
   std::unordered_map<long long, int> offsets;
   for (const auto& row : select(db,
-                                "SELECT a.id, a.timezone FROM accounts a "
+                                "SELECT a.id, a.timezone, p.place FROM accounts a "
                                 "JOIN profiles p ON p.account_id = a.id WHERE a.deleted_at IS NULL",
                                 "a.id", onlyId)) {
     Volunteer v;
     v.id = row["id"].asInt();
     v.remoteOk = true;
+    v.place = locatePlace(row["place"].asString());  // unknown town: no distance filter
     offsets[v.id] = utcOffsetMinutesFor(row["timezone"].asString(), now);
     at[v.id] = people.size();
     people.push_back(std::move(v));
@@ -81,6 +101,15 @@ std::vector<Volunteer> loadVolunteers(Database& db, long long onlyId, long long 
                                                  static_cast<int>(row["end_minute"].asInt()), offsets[id]);
     }
   }
+  // The plugin's own profile field (stored by the kernel): how far the person goes.
+  for (const auto& row : select(db,
+                                "SELECT account_id, field_value FROM plugin_profile_values "
+                                "WHERE plugin = 'matching' AND field_key = 'reach_km'",
+                                "account_id", onlyId)) {
+    if (auto* v = find(at, people, row["account_id"].asInt())) {
+      v->maxDistanceKm = reachKmOf(row["field_value"].asString());
+    }
+  }
   for (const auto& row :
        select(db, "SELECT account_id, association_id FROM memberships WHERE 1 = 1", "account_id", onlyId)) {
     if (auto* v = find(at, people, row["account_id"].asInt())) {
@@ -117,14 +146,16 @@ std::vector<Mission> loadMissions(Database& db, long long onlyId, long long now)
   std::vector<Mission> missions;
   std::unordered_map<long long, std::size_t> at;
   int offset = utcOffsetMinutesFor(kMissionZone, now);
-  for (const auto& row : select(db,
-                                "SELECT id, association_id, mode, starts_on, schedule, places_available FROM missions "
-                                "WHERE status = 'published'",
-                                "id", onlyId)) {
+  for (const auto& row :
+       select(db,
+              "SELECT id, association_id, mode, place, starts_on, schedule, places_available FROM missions "
+              "WHERE status = 'published'",
+              "id", onlyId)) {
     Mission m;
     m.id = row["id"].asInt();
     m.associationId = row["association_id"].asInt();
     m.remote = row["mode"].asString() != "onsite";
+    m.place = locatePlace(row["place"].asString());
     m.startsAt = rules::dayStart(row["starts_on"].asString());
     m.schedule = rules::parseSchedule(row["schedule"].asString(), offset);
     m.utcOffsetMinutes = offset;

@@ -52,6 +52,10 @@ class MatchingPlugin : public ruche::sdk::Plugin {
 
     registrar.profileField(ProfileField{
         .key = mp::kOptInField, .labelKey = "matching.profile.opt_in", .type = ProfileField::Type::Boolean});
+    registrar.profileField(ProfileField{.key = mp::kReachField,
+                                        .labelKey = "matching.profile.reach_km",
+                                        .type = ProfileField::Type::Text,
+                                        .maxLength = 4});
     registrar.panel(
         Panel{.where = Panel::Where::VolunteerHome, .titleKey = "matching.for_you.title", .render = mp::forYouPanel});
     registrar.panel(

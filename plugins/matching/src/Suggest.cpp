@@ -50,6 +50,14 @@ Value missionsFor(Context& context, const Request& request, std::size_t k) {
   for (const auto& row : context.db().query("SELECT mission_id FROM applications WHERE account_id = ?", {me})) {
     options.exclude.push_back(row["mission_id"].asInt());
   }
+  // A remote-only person (profiles.remote_only) is offered no on-site mission:
+  // the core has no such flag, so they are left out here.
+  if (!context.db().query("SELECT 1 FROM profiles WHERE account_id = ? AND remote_only = 1", {me}).empty()) {
+    for (const auto& row :
+         context.db().query("SELECT id FROM missions WHERE mode = 'onsite' AND status = 'published'", {})) {
+      options.exclude.push_back(row["id"].asInt());
+    }
+  }
   auto found = index->topMissionsFor(me, k * 3 + 10, weightsOf(context), context.now(), options);
   Names names = loadNames(context, request.locale());
   Value list = Value::array();
@@ -85,6 +93,18 @@ Value missionsFor(Context& context, const Request& request, std::size_t k) {
   return list;
 }
 
+}  // namespace
+
+void excludeRemoteOnly(Context& context, long long missionId, QueryOptions& options) {
+  if (!context.db().query("SELECT 1 FROM missions WHERE id = ? AND mode = 'onsite'", {missionId}).empty()) {
+    for (const auto& row : context.db().query("SELECT account_id FROM profiles WHERE remote_only = 1", {})) {
+      options.exclude.push_back(row["account_id"].asInt());
+    }
+  }
+}
+
+namespace {
+
 /// The mission of the path, which must belong to the path's association.
 ruche::sdk::Row ownMission(Context& context, const Request& request) {
   long long id = idParam(request, "id");
@@ -108,6 +128,7 @@ Value peopleFor(Context& context, const Request& request, long long missionId, s
            "SELECT account_id FROM applications WHERE mission_id = ? AND account_id IS NOT NULL", {missionId})) {
     options.exclude.push_back(row["account_id"].asInt());
   }
+  excludeRemoteOnly(context, missionId, options);
   auto found = index->topVolunteersFor(missionId, k * 4 + 20, weightsOf(context), now, options);
   std::set<long long> members;
   for (const auto& row :
