@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
@@ -375,6 +376,7 @@ TEST_CASE("queries run while the index changes (many readers, one writer)") {
   World world;
   generate(world, 71, 300, 100);
   std::atomic<bool> stop{false};
+  std::atomic<long long> queried{0};
   std::atomic<long long> answered{0};
   std::vector<std::thread> readers;
   for (int r = 0; r < 3; ++r) {
@@ -383,18 +385,27 @@ TEST_CASE("queries run while the index changes (many readers, one writer)") {
       while (!stop.load()) {
         auto top = world.index.topVolunteersFor(1001 + (i++ + r) % 100, 10, Weights{}, kNow);
         answered += top.empty() ? 0 : 1;
+        ++queried;
       }
     });
   }
+  // Writes go on until the readers have had their turns too: the writer is
+  // preferred by the lock, and on a busy machine 2000 writes can otherwise
+  // end before a reader thread is even scheduled (bounded at 60 s).
   Generator gen(73);
-  for (int i = 0; i < 2000; ++i) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (int i = 0; i < 2000 || (queried.load() < 300 && std::chrono::steady_clock::now() < deadline); ++i) {
     world.index.upsertVolunteer(gen.volunteer(1 + i % 300));
     world.index.recordExposure(1 + i % 300, kNow);
+    if (i >= 2000) {
+      std::this_thread::yield();
+    }
   }
   stop = true;
   for (auto& t : readers) {
     t.join();
   }
+  CHECK(queried.load() >= 300);
   CHECK(answered.load() > 0);
   CHECK(world.index.size().volunteers == 300);
   CHECK(world.index.memoryBytes() > 300 * sizeof(long long));
