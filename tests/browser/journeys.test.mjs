@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { startDemo, launchBrowser, signIn, runAxe, describeViolations, artifacts, t } from './support.mjs';
+import { startDemo, launchBrowser, signIn, runAxe, describeViolations, verificationLink, artifacts, t } from './support.mjs';
 
 const slug = 'jardins-partages';
 const mission = 'Animer un atelier compost pour les familles';
@@ -73,19 +73,6 @@ async function step(page, variant, heading, shot) {
   }
 }
 
-/// The link in the mail `ruche demo` logged (mail is off in the demo) for `email`.
-async function verificationLink(email) {
-  let log = server.stderr();
-  for (let waited = 0; !log.includes(`would send to ${email}`) && waited < 10000; waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    log = server.stderr();
-  }
-  const at = log.lastIndexOf(`would send to ${email}`);
-  assert.ok(at >= 0, `no mail to ${email} in the server log`);
-  const token = /\/verify\?token=([A-Za-z0-9_-]+)/.exec(log.slice(at));
-  assert.ok(token, 'the verification mail holds no /verify?token= link');
-  return `${server.url}/verify?token=${token[1]}`;
-}
 
 for (const variant of variants) {
   test(`a volunteer signs up and applies to a mission (${label(variant)})`, async () => {
@@ -116,7 +103,7 @@ for (const variant of variants) {
       await page.getByLabel(t('signup.password'), { exact: true }).fill('une phrase de passe assez longue');
       await page.getByRole('button', { name: t('signup.submit'), exact: true }).click();
       await page.waitForURL((u) => u.pathname === '/me');
-      await page.goto(await verificationLink(email));
+      await page.goto(await verificationLink(server, email));
 
       await page.goto(`${server.url}/missions?q=compost`);
       await step(page, variant, t('missions.search.title'), 'missions');

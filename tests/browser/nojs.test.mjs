@@ -2,7 +2,7 @@
 // JavaScript switched off: every step is a click or a fill on plain HTML forms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, launchBrowser, signIn, t } from './support.mjs';
+import { startDemo, launchBrowser, signIn, verificationLink, t } from './support.mjs';
 
 const association = { slug: 'jardins-partages', name: 'Les Jardins Partagés de la Croix-Rousse' };
 const mission = 'Animer un atelier compost pour les familles';
@@ -32,21 +32,6 @@ async function noScriptPage() {
   return { context, page: await context.newPage() };
 }
 
-/// The link in the mail `ruche demo` logged (mail is off in the demo) for `email`.
-/// Mail leaves through the outbox after the request: wait up to 10 s for it.
-async function verificationLink(email) {
-  let log = server.stderr();
-  for (let waited = 0; !log.includes(`would send to ${email}`) && waited < 10000; waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    log = server.stderr();
-  }
-  const at = log.lastIndexOf(`would send to ${email}`);
-  assert.ok(at >= 0, `no mail to ${email} in the server log`);
-  const token = /\/verify\?token=([A-Za-z0-9_-]+)/.exec(log.slice(at));
-  assert.ok(token, 'the verification mail holds no /verify?token= link');
-  return `${server.url}/verify?token=${token[1]}`;
-}
-
 test('a volunteer signs up, finds a mission with the search form, applies and sees the application, all without JavaScript', async () => {
   const { context, page } = await noScriptPage();
   try {
@@ -66,7 +51,7 @@ test('a volunteer signs up, finds a mission with the search form, applies and se
     await assertVisibleText(page, volunteer.name);
 
     // Follow the verification link of the (logged) mail.
-    await page.goto(await verificationLink(volunteer.email));
+    await page.goto(await verificationLink(server, volunteer.email));
     await assertVisibleText(page, t('verify.ok'));
 
     // Search with filters: the GET form puts them in the URL.

@@ -108,6 +108,26 @@ export async function startDemo({ plugins = [] } = {}) {
   };
 }
 
+/// The verification link in the mail `ruche demo` logged for `email` (mail is
+/// off in the demo). Mail leaves through the outbox after the request: waits
+/// up to 10 s for it.
+export async function verificationLink(server, email) {
+  let log = server.stderr();
+  for (let waited = 0; !log.includes(`would send to ${email}`) && waited < 10000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    log = server.stderr();
+  }
+  const at = log.lastIndexOf(`would send to ${email}`);
+  if (at < 0) {
+    throw new Error(`no mail to ${email} in the server log`);
+  }
+  const token = /\/verify\?token=([A-Za-z0-9_-]+)/.exec(log.slice(at));
+  if (!token) {
+    throw new Error('the verification mail holds no /verify?token= link');
+  }
+  return `${server.url}/verify?token=${token[1]}`;
+}
+
 /// Debian's chromium, headless, with the background services that would try
 /// the (closed) network switched off.
 export function launchBrowser() {
