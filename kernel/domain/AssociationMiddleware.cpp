@@ -25,8 +25,11 @@ void AssociationMiddleware::before(http::Request& request, http::Response&) {
   }
   storage::Database::Session session(db_);
   http::AssociationRef ref;
-  *session << "SELECT id, slug, name FROM associations WHERE slug = :s", soci::use(slug), soci::into(ref.id),
-      soci::into(ref.slug), soci::into(ref.name);
+  // The language and zone come along: the preferences middleware needs them
+  // on every page of the association, and one round trip is cheaper than two.
+  *session << "SELECT id, slug, name, default_locale, timezone FROM associations WHERE slug = :s", soci::use(slug),
+      soci::into(ref.id), soci::into(ref.slug), soci::into(ref.name), soci::into(ref.defaultLocale),
+      soci::into(ref.timeZone);
   if (!session->got_data()) {
     throw http::notFound("No association named \"" + slug + "\".");
   }

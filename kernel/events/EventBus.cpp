@@ -302,8 +302,9 @@ void EventBus::subscribe(const std::string& name, const std::vector<std::string>
   impl_->subscribe(name, topicPatterns, std::move(subscriber));
 }
 
-long long EventBus::publish(soci::session& sql, const std::string& topic, long long associationId,
-                            const std::string& payloadJson) {
+namespace {
+
+void checkEvent(const std::string& topic, const std::string& payloadJson) {
   if (!validTopic(topic)) {
     throw std::invalid_argument("invalid event topic \"" + topic + "\"");
   }
@@ -312,6 +313,86 @@ long long EventBus::publish(soci::session& sql, const std::string& topic, long l
   if (first == std::string::npos || payloadJson[first] != '{' || payloadJson[last] != '}') {
     throw std::invalid_argument("the payload of " + topic + " must be a JSON object");
   }
+}
+
+/// "(:x0, :y0), (:x1, :y1)…": one group of distinct placeholders per row
+/// (SOCI binds each name once, so a repeated name would not do).
+std::string valueRows(const std::vector<std::string>& columns, std::size_t rows) {
+  std::string text;
+  for (std::size_t row = 0; row < rows; ++row) {
+    text += row == 0 ? "(" : ", (";
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      text += (c == 0 ? ":" : ", :") + columns[c] + std::to_string(row);
+    }
+    text += ")";
+  }
+  return text;
+}
+
+}  // namespace
+
+void EventBus::publishMany(soci::session& sql, const std::string& topic, long long associationId,
+                           const std::vector<std::string>& payloadsJson) {
+  for (const auto& payload : payloadsJson) {
+    checkEvent(topic, payload);
+  }
+  std::vector<std::string> wanting;
+  for (const auto& subscriber : impl_->subscribers()) {
+    if (subscriber.wants(topic)) {
+      wanting.push_back(subscriber.name);
+    }
+  }
+  long long now = nowMs();
+  for (std::size_t start = 0; start < payloadsJson.size(); start += kPublishChunk) {
+    std::size_t rows = std::min(kPublishChunk, payloadsJson.size() - start);
+    std::vector<long long> ids(rows);
+    {
+      soci::statement insert(sql);
+      insert.exchange(soci::into(ids));
+      for (std::size_t row = 0; row < rows; ++row) {
+        std::string n = std::to_string(row);
+        insert.exchange(soci::use(topic, "t" + n));
+        insert.exchange(soci::use(associationId, "a" + n));
+        insert.exchange(soci::use(payloadsJson[start + row], "p" + n));
+        insert.exchange(soci::use(now, "c" + n));
+      }
+      insert.alloc();
+      insert.prepare("INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES " +
+                         valueRows({"t", "a", "p", "c"}, rows) + " RETURNING id",
+                     soci::details::st_one_time_query);
+      insert.define_and_bind();
+      insert.execute(true);
+    }
+    if (ids.size() != rows) {
+      throw std::runtime_error("the event insert returned " + std::to_string(ids.size()) + " ids for " +
+                               std::to_string(rows) + " events");
+    }
+    for (const auto& name : wanting) {
+      soci::statement deliveries(sql);
+      for (std::size_t row = 0; row < rows; ++row) {
+        std::string n = std::to_string(row);
+        deliveries.exchange(soci::use(ids[row], "e" + n));
+        deliveries.exchange(soci::use(name, "s" + n));
+        deliveries.exchange(soci::use(now, "n" + n));
+      }
+      deliveries.alloc();
+      deliveries.prepare(
+          // status, attempts and locked_until take their defaults: pending, 0, 0.
+          "INSERT INTO event_deliveries (event_id, subscriber, next_attempt_at) VALUES " +
+              valueRows({"e", "s", "n"}, rows),
+          soci::details::st_one_time_query);
+      deliveries.define_and_bind();
+      deliveries.execute(true);
+    }
+  }
+  if (!wanting.empty() && !payloadsJson.empty()) {
+    impl_->database().afterCommit([impl = impl_.get()] { impl->wake(); });
+  }
+}
+
+long long EventBus::publish(soci::session& sql, const std::string& topic, long long associationId,
+                            const std::string& payloadJson) {
+  checkEvent(topic, payloadJson);
   long long now = nowMs();
   long long id = 0;
   sql << "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES (:t, :a, :p, :c) RETURNING id",

@@ -86,6 +86,13 @@ class EventBus {
   long long publish(soci::session& sql, const std::string& topic, long long associationId,
                     const std::string& payloadJson);
 
+  /// Many events of one topic and association, as publish() would write them
+  /// one by one, but in a few multi-row statements (chunks of kPublishChunk):
+  /// a group commit of many requests' mails costs a handful of round trips.
+  void publishMany(soci::session& sql, const std::string& topic, long long associationId,
+                   const std::vector<std::string>& payloadsJson);
+  static constexpr std::size_t kPublishChunk = 200;
+
   void start();  ///< dispatcher threads
   void stop();   ///< waits for deliveries in progress
 

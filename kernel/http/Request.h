@@ -25,6 +25,8 @@ struct AssociationRef {
   long long id = 0;
   std::string slug;
   std::string name;
+  std::string defaultLocale;  ///< "fr" or "en": for visitors who chose no language
+  std::string timeZone;       ///< an IANA zone, for visitors who chose none
 };
 
 /// One HTTP request as handlers see it: parsed once at the edge.

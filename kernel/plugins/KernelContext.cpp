@@ -108,7 +108,7 @@ long long KernelContext::publish(const std::string& topic, const sdk::Value& pay
   return services_.events.publish(sql_, topic, association_.id, payload.toJson());
 }
 
-void KernelContext::sendMail(const sdk::Mail& mail) {
+std::string KernelContext::mailPayload(const sdk::Mail& mail) const {
   if (!plugin_.manifest().can("mail")) {
     throw std::logic_error("plugin \"" + plugin_.name() + "\" sends mail without the capability \"mail\"");
   }
@@ -122,7 +122,20 @@ void KernelContext::sendMail(const sdk::Mail& mail) {
                                            {"text", mail.text},
                                            {"html", mail.html},
                                            {"unsubscribe", mail.unsubscribeUrl}});
-  services_.events.publish(sql_, kMailTopic, association_.id, payload.toJson());
+  return payload.toJson();
+}
+
+void KernelContext::sendMail(const sdk::Mail& mail) {
+  services_.events.publish(sql_, kMailTopic, association_.id, mailPayload(mail));
+}
+
+void KernelContext::sendMails(const std::vector<sdk::Mail>& mails) {
+  std::vector<std::string> payloads;
+  payloads.reserve(mails.size());
+  for (const auto& mail : mails) {
+    payloads.push_back(mailPayload(mail));  // all checked before any is queued
+  }
+  services_.events.publishMany(sql_, kMailTopic, association_.id, payloads);
 }
 
 std::string KernelContext::localeOr(const std::string& locale) const {

@@ -38,6 +38,7 @@ class KernelContext : public sdk::Context {
   sdk::Logger& log() override { return *logger_; }
   long long publish(const std::string& topic, const sdk::Value& payload) override;
   void sendMail(const sdk::Mail& mail) override;
+  void sendMails(const std::vector<sdk::Mail>& mails) override;
   std::string text(const std::string& key, const std::string& locale) const override;
   std::string plural(const std::string& key, long long n, const std::string& locale) const override;
   std::string render(const std::string& templateName, const sdk::Value& data) override;
@@ -56,6 +57,8 @@ class KernelContext : public sdk::Context {
 
  private:
   std::string localeOr(const std::string& locale) const;
+  /// The mail event's JSON, after checking the capability and the headers.
+  std::string mailPayload(const sdk::Mail& mail) const;
 
   const ContextServices& services_;
   const LoadedPlugin& plugin_;

@@ -157,14 +157,27 @@ long long KernelDatabase::insert(const std::string& sql, const std::vector<sdk::
 void KernelDatabase::savepoint(const std::function<void()>& work) {
   std::string name = "ruche_plugin_" + std::to_string(++savepoints_);
   sql_ << "SAVEPOINT " + name;
+  ++openSavepoints_;
   try {
     work();
   } catch (...) {
+    --openSavepoints_;
     sql_ << "ROLLBACK TO SAVEPOINT " + name;
     sql_ << "RELEASE SAVEPOINT " + name;
     throw;
   }
+  --openSavepoints_;
   sql_ << "RELEASE SAVEPOINT " + name;
+}
+
+void KernelDatabase::commit() {
+  if (openSavepoints_ > 0) {
+    throw std::logic_error("commit() inside savepoint(): commit after the savepoint's work");
+  }
+  // The call's transaction goes on under the kernel's Database::transaction,
+  // which commits (or rolls back) whatever follows at the end of the call.
+  sql_ << "COMMIT";
+  sql_ << (backend_ == storage::Backend::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 }  // namespace ruche::plugins

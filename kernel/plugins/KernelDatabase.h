@@ -18,6 +18,7 @@ class KernelDatabase : public sdk::Database {
   long long execute(const std::string& sql, const std::vector<sdk::Value>& params) override;
   long long insert(const std::string& sql, const std::vector<sdk::Value>& params) override;
   void savepoint(const std::function<void()>& work) override;
+  void commit() override;
 
   /// Rewrites `?` placeholders as SOCI's `:p1`, `:p2`…, leaving quoted
   /// strings, quoted identifiers and comments alone. Throws
@@ -27,7 +28,8 @@ class KernelDatabase : public sdk::Database {
  private:
   soci::session& sql_;
   storage::Backend backend_;
-  int savepoints_ = 0;
+  int savepoints_ = 0;     ///< ever opened: names them
+  int openSavepoints_ = 0;  ///< open now: commit() is refused inside one
 };
 
 }  // namespace ruche::plugins

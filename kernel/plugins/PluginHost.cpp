@@ -208,7 +208,14 @@ template <typename Work>
 void PluginHost::inContext(const LoadedPlugin& plugin, long long associationId, const http::Request* request,
                            long long now, Work&& work) {
   db_.transaction([&](soci::session& sql) {
-    KernelContext context(contextServices_, plugin, sql, associationById(sql, associationId), request, now);
+    // A request under /a/<slug>/ has its association already: no second read.
+    sdk::Association association;
+    if (request != nullptr && request->association && request->association->id == associationId) {
+      association = sdk::Association{request->association->id, request->association->slug, request->association->name};
+    } else {
+      association = associationById(sql, associationId);
+    }
+    KernelContext context(contextServices_, plugin, sql, std::move(association), request, now);
     work(context);
   });
 }

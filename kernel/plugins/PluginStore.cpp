@@ -1,5 +1,7 @@
 #include "kernel/plugins/PluginStore.h"
 
+#include "kernel/plugins/KernelDatabase.h"
+
 namespace ruche::plugins {
 namespace {
 
@@ -157,11 +159,13 @@ std::vector<long long> PluginStore::enabledAssociations(const std::string& plugi
 std::map<std::string, std::string> PluginStore::settings(const std::string& plugin, long long associationId) {
   storage::Database::Session sql(db_);
   std::map<std::string, std::string> values;
-  soci::rowset<soci::row> rows = (sql->prepare << "SELECT setting_key, setting_value FROM plugin_settings "
-                                                  "WHERE plugin = :p AND association_id = :a",
-                                  soci::use(plugin), soci::use(associationId));
-  for (auto& row : rows) {
-    values[row.get<std::string>(0)] = row.get<std::string>(1);
+  // Read on every plugin request that looks at its settings: a one-time
+  // statement, one round trip instead of PREPARE, EXECUTE and DEALLOCATE.
+  KernelDatabase one(*sql, db_.backend());
+  for (const auto& row : one.query("SELECT setting_key, setting_value FROM plugin_settings "
+                                   "WHERE plugin = ? AND association_id = ?",
+                                   {plugin, associationId})) {
+    values[row.at(0).asString()] = row.at(1).asString();
   }
   return values;
 }

@@ -52,14 +52,8 @@ void PreferencesMiddleware::before(http::Request& request, http::Response&) {
   if (!request.association) {
     return;
   }
-  storage::Database::Session session(db_);
-  std::string locale;
-  std::string zone;
-  *session << "SELECT default_locale, timezone FROM associations WHERE id = :id", soci::use(request.association->id),
-      soci::into(locale), soci::into(zone);
-  if (!session->got_data()) {
-    return;
-  }
+  const std::string& locale = request.association->defaultLocale;
+  const std::string& zone = request.association->timeZone;
   if (http::isKnownTimeZone(zone)) {
     request.timeZone = zone;
   }

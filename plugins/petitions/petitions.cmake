@@ -36,6 +36,7 @@ set(PETITIONS_SOURCES
   ${PETITIONS_DIR}/src/Store.cpp
   ${PETITIONS_DIR}/src/PageExtras.cpp
   ${PETITIONS_DIR}/src/SignatureFlow.cpp
+  ${PETITIONS_DIR}/src/SignatureBatch.cpp
   ${PETITIONS_DIR}/src/Links.cpp
   ${PETITIONS_DIR}/src/Withdrawal.cpp
   ${PETITIONS_DIR}/src/Updates.cpp

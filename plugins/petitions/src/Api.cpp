@@ -95,7 +95,6 @@ void apiSign(Context& context, const Request& request, Response& response) {
   if (!errors.empty()) {
     throw ruche::sdk::unprocessable(errors);
   }
-  limitPerIp(context, request, petition.id);
   auto get = [&](const std::string& name) {
     if (name == "consent") {
       return std::string(body["keep_informed"].asBool() ? "1" : "");
@@ -107,9 +106,10 @@ void apiSign(Context& context, const Request& request, Response& response) {
     checkDisposable(context, input.normalised->address, errors);
   }
   if (!errors.empty()) {
+    limitPerIp(context, request, petition.id);  // refused attempts count too, as on the page
     throw ruche::sdk::unprocessable(errors);
   }
-  SignOutcome outcome = recordSignature(context, petition, input);
+  SignOutcome outcome = storeSignature(context, request, petition, input);
   if (outcome == SignOutcome::Already) {
     throw HttpError(409, "Conflict", "This address has already signed this petition: its signature is counted.",
                     {{"email", "has already signed", "petitions.duplicate"}});

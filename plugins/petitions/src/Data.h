@@ -51,6 +51,13 @@ enum class SignOutcome {
   Already,  ///< confirmed already: nothing done
 };
 
+/// Stores a valid signature with the concurrent ones (SignatureBatch.h),
+/// counting it against the per-IP limit (429 past it), and mails its
+/// confirmation link; an address that signed before goes through
+/// recordSignature(). Returns once the outcome is durable.
+SignOutcome storeSignature(ruche::sdk::Context& context, const ruche::sdk::Request& request, const Petition& petition,
+                           const SignatureInput& input);
+
 /// Stores a new signature (or renews a pending one's link) and mails the
 /// confirmation link, with a withdrawal link; tokens are stored hashed.
 SignOutcome recordSignature(ruche::sdk::Context& context, const Petition& petition, const SignatureInput& input);

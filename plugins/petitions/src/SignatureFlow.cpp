@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "Data.h"
+#include "SignatureBatch.h"
 #include "TokenHash.h"
 
 namespace petitions {
@@ -30,9 +31,11 @@ std::string field(const std::function<std::string(const std::string&)>& get, std
   return value;
 }
 
-/// Mails the confirmation link the signer just asked for, and how to withdraw.
-void mailLink(Context& context, const Petition& petition, const std::string& address, const std::string& token,
-              long long signatureId, const std::string& locale) {
+/// The mail with the confirmation link the signer just asked for, and how
+/// to withdraw (`withdrawToken`, already stored hashed or about to be).
+ruche::sdk::Mail confirmationMail(Context& context, const Petition& petition, const std::string& address,
+                                  const std::string& token, const std::string& withdrawToken,
+                                  const std::string& locale) {
   const std::string& slug = context.association().slug;
   ruche::sdk::Mail mail;
   mail.to = address;
@@ -41,9 +44,14 @@ void mailLink(Context& context, const Petition& petition, const std::string& add
               context.text("petitions.mail.action", locale) + "\n" +
               associationUrl(context, slug, "/confirm/" + token) + "\n\n" +
               context.plural("petitions.mail.expiry", context.settings().integer("confirm_hours"), locale) + "\n" +
-              context.text("petitions.mail.ignore", locale) +
-              withdrawalLines(context, slug, issueLink(context, signatureId), locale);
-  context.sendMail(mail);
+              context.text("petitions.mail.ignore", locale) + withdrawalLines(context, slug, withdrawToken, locale);
+  return mail;
+}
+
+/// Mails the link for a signature already stored.
+void mailLink(Context& context, const Petition& petition, const std::string& address, const std::string& token,
+              long long signatureId, const std::string& locale) {
+  context.sendMail(confirmationMail(context, petition, address, token, issueLink(context, signatureId), locale));
 }
 
 int randomShard() {
@@ -88,6 +96,37 @@ void limitPerIp(Context& context, const Request& request, long long petitionId) 
     throw ruche::sdk::HttpError(429, "Too Many Requests",
                                 "Too many signatures from your network address; try again in a few minutes.");
   }
+}
+
+SignOutcome storeSignature(Context& context, const Request& request, const Petition& petition,
+                           const SignatureInput& input) {
+  PendingSignature item;
+  item.petitionId = petition.id;
+  item.ip = request.remoteIp();
+  item.input = input;
+  std::string token = context.randomToken();
+  std::string withdrawToken = context.randomToken();
+  item.confirmHash = tokenHash(token);
+  item.withdrawHash = tokenHash(withdrawToken);
+  item.expiresAt = context.now() + context.settings().integer("confirm_hours") * 3600;
+  item.mail = confirmationMail(context, petition, input.normalised->address, token, withdrawToken, input.locale);
+  submitSignature(context, item);
+  switch (item.result) {
+    case PendingSignature::Result::Stored:
+      return SignOutcome::Mailed;
+    case PendingSignature::Result::TooMany:
+      throw ruche::sdk::HttpError(429, "Too Many Requests",
+                                  "Too many signatures from your network address; try again in a few minutes.");
+    case PendingSignature::Result::Conflict:
+      return recordSignature(context, petition, input);
+    case PendingSignature::Result::Failed:
+    case PendingSignature::Result::Waiting:
+      break;
+  }
+  // The batch it was in failed (and was rolled back): one by one, in this
+  // request's own transaction.
+  limitPerIp(context, request, petition.id);
+  return recordSignature(context, petition, input);
 }
 
 SignOutcome recordSignature(Context& context, const Petition& petition, const SignatureInput& input) {

@@ -94,7 +94,6 @@ void signPetition(Context& context, const Request& request, Response& response, 
     pages.form(Value::object(), 422, errors);
     return;
   }
-  limitPerIp(context, request, petition.id);
   SignatureInput input = readSignature(
       petition, [&](const std::string& name) { return request.form(name); }, request.locale(), errors);
   if (input.normalised) {
@@ -105,6 +104,9 @@ void signPetition(Context& context, const Request& request, Response& response, 
     checkChallenge(context, request, petition, pages.embedded, errors);
   }
   if (!errors.empty()) {
+    // A refused attempt counts towards the per-IP limit too (a script
+    // probing the checks); a valid one is counted with its batch.
+    limitPerIp(context, request, petition.id);
     Value values = Value::object({{"name", input.name},
                                   {"email", input.email},
                                   {"postcode", input.postcode},
@@ -114,7 +116,7 @@ void signPetition(Context& context, const Request& request, Response& response, 
     pages.form(values, 422, errors);
     return;
   }
-  SignOutcome outcome = recordSignature(context, petition, input);
+  SignOutcome outcome = storeSignature(context, request, petition, input);
   response.redirect(pages.back + (outcome == SignOutcome::Already  ? "already"
                                   : outcome == SignOutcome::Recent ? "recent"
                                                                    : "check"));

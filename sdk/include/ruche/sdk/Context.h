@@ -67,6 +67,12 @@ class Context {
   virtual bool enabledFor(long long associationId) const = 0;
   /// The associations where this plugin is on.
   virtual std::vector<Association> enabledAssociations() const = 0;
+
+  // Added in SDK 1.2 (at the end: a plugin built for 1.1 keeps its vtable).
+
+  /// Queues several mails in this call's transaction, in a few statements
+  /// whatever their number (group commit of many signers' confirmations).
+  virtual void sendMails(const std::vector<Mail>& mails) = 0;
 };
 
 }  // namespace ruche::sdk

@@ -50,6 +50,13 @@ class Database {
   /// Runs `work` in a savepoint: if it throws, only its writes are undone
   /// and the exception goes on (e.g. to try another insert after a conflict).
   virtual void savepoint(const std::function<void()>& work) = 0;
+
+  /// (SDK 1.2) Commits what this call has written so far, and goes on in a
+  /// new transaction. For group commit: a plugin that writes the work of
+  /// several concurrent requests together answers them only once it is
+  /// durable. Everything before the call is kept even if the call fails later.
+  /// Not inside savepoint().
+  virtual void commit() = 0;
 };
 
 }  // namespace ruche::sdk

@@ -1,0 +1,224 @@
+// Group commit of new signatures: see SignatureBatch.h.
+#include "SignatureBatch.h"
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+#include "Rules.h"
+
+namespace petitions {
+namespace {
+
+using ruche::sdk::Context;
+using ruche::sdk::Value;
+using Result = PendingSignature::Result;
+
+/// At most this many signatures in one commit: 13 values each stays far
+/// below both backends' limits on bound parameters, and one slow batch does
+/// not hold hundreds of answers.
+constexpr std::size_t kMaxBatch = 200;
+
+/// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
+std::string placeholders(std::size_t rows, std::size_t columns) {
+  std::string group = "(";
+  for (std::size_t c = 0; c < columns; ++c) {
+    group += c == 0 ? "?" : ", ?";
+  }
+  group += ")";
+  std::string text;
+  for (std::size_t r = 0; r < rows; ++r) {
+    text += (r == 0 ? "" : ", ") + group;
+  }
+  return text;
+}
+
+/// Counts the batch's attempts per (petition, IP) in one upsert and marks
+/// the attempts past the limit TooMany, in arrival order: the k-th of c
+/// attempts of a pair stands at (count after the batch) - c + k.
+void countAttempts(Context& context, const std::vector<PendingSignature*>& batch) {
+  std::map<std::pair<long long, std::string>, long long> attempts;
+  for (const auto* item : batch) {
+    ++attempts[{item->petitionId, item->ip}];
+  }
+  long long now = context.now();
+  long long windowStart = now - kIpWindowSeconds;
+  std::vector<Value> params;
+  for (const auto& [key, count] : attempts) {
+    params.insert(params.end(), {key.first, key.second, now, count});
+  }
+  params.insert(params.end(), {windowStart, windowStart});
+  auto rows = context.db().query(
+      "INSERT INTO petitions_ip_counts (petition_id, ip, window_start, n) VALUES " +
+          placeholders(attempts.size(), 4) +
+          " ON CONFLICT (petition_id, ip) DO UPDATE SET "
+          "n = CASE WHEN petitions_ip_counts.window_start <= ? THEN excluded.n "
+          "ELSE petitions_ip_counts.n + excluded.n END, "
+          "window_start = CASE WHEN petitions_ip_counts.window_start <= ? THEN excluded.window_start "
+          "ELSE petitions_ip_counts.window_start END RETURNING petition_id, ip, n",
+      params);
+  std::map<std::pair<long long, std::string>, long long> counted;
+  for (const auto& row : rows) {
+    counted[{row["petition_id"].asInt(), row["ip"].asString()}] = row["n"].asInt();
+  }
+  long long limit = context.settings().integer("ip_limit");
+  std::map<std::pair<long long, std::string>, long long> seen;
+  for (auto* item : batch) {
+    std::pair<long long, std::string> key{item->petitionId, item->ip};
+    long long standing = counted[key] - attempts[key] + ++seen[key];
+    if (standing > limit) {
+      item->result = Result::TooMany;
+    }
+  }
+}
+
+/// Inserts the batch's signatures that are new; the others (the address
+/// signed before, or twice in this batch) are marked Conflict.
+std::vector<std::pair<PendingSignature*, long long>> insertNew(Context& context,
+                                                               const std::vector<PendingSignature*>& batch) {
+  std::vector<PendingSignature*> candidates;
+  std::vector<Value> params;
+  long long now = context.now();
+  for (auto* item : batch) {
+    if (item->result != Result::Waiting) {
+      continue;
+    }
+    const SignatureInput& in = item->input;
+    candidates.push_back(item);
+    params.insert(params.end(), {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode,
+                                 in.country, in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now,
+                                 now, in.locale});
+  }
+  std::vector<std::pair<PendingSignature*, long long>> stored;
+  if (candidates.empty()) {
+    return stored;
+  }
+  auto rows = context.db().query(
+      "INSERT INTO petitions_signatures (petition_id, email, email_key, name, postcode, country, comment, consent, "
+      "token, token_expires_at, mailed_at, created_at, locale) VALUES " +
+          placeholders(candidates.size(), 13) +
+          " ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key",
+      params);
+  std::map<std::pair<long long, std::string>, long long> ids;
+  for (const auto& row : rows) {
+    ids[{row["petition_id"].asInt(), row["email_key"].asString()}] = row["id"].asInt();
+  }
+  for (auto* item : candidates) {
+    auto found = ids.find({item->petitionId, item->input.normalised->key});
+    if (found == ids.end()) {
+      item->result = Result::Conflict;
+      continue;
+    }
+    stored.emplace_back(item, found->second);
+    ids.erase(found);  // a second item with the same address is a duplicate
+  }
+  return stored;
+}
+
+/// The withdrawal links and the mails of the stored signatures.
+void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*, long long>>& stored) {
+  if (stored.empty()) {
+    return;
+  }
+  std::vector<Value> params;
+  std::vector<ruche::sdk::Mail> mails;
+  for (const auto& [item, id] : stored) {
+    params.insert(params.end(), {item->withdrawHash, id, context.now()});
+    mails.push_back(item->mail);
+  }
+  context.db().execute(
+      "INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES " + placeholders(stored.size(), 3),
+      params);
+  context.sendMails(mails);
+}
+
+/// The signatures of one association waiting for their batch, and whether
+/// a leader is writing one now.
+struct Queue {
+  std::mutex mutex;
+  std::condition_variable written;
+  std::vector<PendingSignature*> waiting;
+  bool writing = false;
+};
+
+Queue& queueOf(long long associationId) {
+  static std::mutex registryMutex;
+  static std::map<long long, std::unique_ptr<Queue>> queues;
+  std::lock_guard<std::mutex> lock(registryMutex);
+  auto& queue = queues[associationId];
+  if (!queue) {
+    queue = std::make_unique<Queue>();
+  }
+  return *queue;
+}
+
+/// The leader's part: writes `batch` and commits it. Never throws: a
+/// failure is each item's result.
+void writeAndCommit(Context& context, const std::vector<PendingSignature*>& batch) {
+  try {
+    writeSignatures(context, batch);
+    context.db().commit();
+  } catch (const std::exception& e) {
+    context.log().error(std::string("a batch of signatures could not be committed: ") + e.what());
+    for (auto* item : batch) {
+      item->result = Result::Failed;
+    }
+  }
+}
+
+}  // namespace
+
+void writeSignatures(Context& context, const std::vector<PendingSignature*>& batch) {
+  if (batch.empty()) {
+    return;
+  }
+  try {
+    context.db().savepoint([&] {
+      countAttempts(context, batch);
+      linkAndMail(context, insertNew(context, batch));
+    });
+  } catch (const std::exception& e) {
+    context.log().error(std::string("a batch of signatures was rolled back: ") + e.what());
+    for (auto* item : batch) {
+      item->result = Result::Failed;
+    }
+    return;
+  }
+  for (auto* item : batch) {
+    if (item->result == Result::Waiting) {
+      item->result = Result::Stored;
+    }
+  }
+}
+
+void submitSignature(Context& context, PendingSignature& item) {
+  if (context.db().backend() != "postgresql") {
+    // SQLite: this request holds the write lock, so no other request could
+    // join; a batch of one, committed with the request.
+    writeSignatures(context, {&item});
+    return;
+  }
+  Queue& queue = queueOf(context.association().id);
+  std::unique_lock<std::mutex> lock(queue.mutex);
+  queue.waiting.push_back(&item);
+  while (item.result == Result::Waiting) {
+    if (queue.writing) {
+      queue.written.wait(lock);
+      continue;
+    }
+    // Leader: takes what waits (the oldest first), writes it outside the lock.
+    queue.writing = true;
+    std::size_t take = std::min(kMaxBatch, queue.waiting.size());
+    std::vector<PendingSignature*> batch(queue.waiting.begin(), queue.waiting.begin() + take);
+    queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + take);
+    lock.unlock();
+    writeAndCommit(context, batch);
+    lock.lock();
+    queue.writing = false;
+    queue.written.notify_all();
+  }
+}
+
+}  // namespace petitions
