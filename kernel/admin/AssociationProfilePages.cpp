@@ -7,6 +7,7 @@
 #include "kernel/auth/Roles.h"
 #include "kernel/http/TimeZones.h"
 #include "kernel/http/Validator.h"
+#include "kernel/storage/ReadCache.h"
 
 // /a/<slug>/manage/language: the association's default language (for
 // visitors who chose none and whose browser names none we have) and its time
@@ -94,6 +95,7 @@ void registerAssociationProfilePages(http::Router& router, app::Services& servic
       sql << "UPDATE associations SET default_locale = :l, timezone = :z WHERE id = :id", soci::use(locale),
           soci::use(zone), soci::use(id);
     });
+    storage::invalidateReadCaches();  // the association's language is read with its slug
     response.redirect("/a/" + request.association->slug + "/manage/language?saved=1");
   });
 }

@@ -16,6 +16,7 @@
 #include "kernel/mail/MailSchema.h"
 #include "kernel/plugins/PluginHost.h"
 #include "kernel/storage/Migrator.h"
+#include "kernel/storage/ReadCache.h"
 #include "kernel/themes/DisplayPreferences.h"
 #include "kernel/themes/LocaleMiddleware.h"
 #include "kernel/webhooks/WebhookSubscriber.h"
@@ -34,6 +35,8 @@ App::App(config::Settings settings, std::unique_ptr<mail::Mailer> mailer) : sett
   settings_.http.uploadBodyLimits[admin::kPluginUploadPath] = settings_.plugins.maxUploadBytes;
   std::filesystem::create_directories(settings_.dataDir);
   db_ = storage::Database::open(settings_.databaseUrl, static_cast<std::size_t>(settings_.databasePool));
+  storage::readCacheMilliseconds().store(settings_.readCacheMs);
+  storage::invalidateReadCaches();  // a second App in one process (tests) starts afresh
   storage::Migrator(*db_).migrate(allMigrations());
   domain::Missions(*db_).fillSearchText();
   if (long long purged = auth::purgeExpired(*db_); purged > 0) {

@@ -77,6 +77,9 @@ struct Settings {
   bool themesDevReload = false;  ///< themes.dev_reload: reload templates and assets when a file changes
   std::string logLevel = "information";
   int databasePool = 8;
+  /// How long rows read on nearly every request (an association by slug, a
+  /// plugin's enablement and settings) are kept in memory; 0: not at all.
+  int readCacheMs = 1000;
   HttpSettings http;
   SmtpSettings smtp;
   EventSettings events;

@@ -147,6 +147,10 @@ const std::vector<KeyDef>& keyDefs() {
        }},
       {{"database.pool", "", "database connections kept open (default 8)"},
        [](Settings& s, const std::string& k, const std::string& v) { s.databasePool = parseInt(k, v, 1, 256); }},
+      {{"database.read_cache_ms", "",
+        "milliseconds an association, a plugin's enablement and its settings are kept in memory between reads; "
+        "a change made by another process (the CLI) shows within it (default 1000, 0: off)"},
+       [](Settings& s, const std::string& k, const std::string& v) { s.readCacheMs = parseInt(k, v, 0, 60000); }},
       {{"themes.dir", "", "folder holding the themes (default: the installed themes)"},
        [](Settings& s, const std::string& k, const std::string& v) {
          requireNonEmpty(k, v);

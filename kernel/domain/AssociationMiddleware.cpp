@@ -1,6 +1,7 @@
 #include "kernel/domain/AssociationMiddleware.h"
 
 #include "kernel/http/HttpError.h"
+#include "kernel/storage/ReadCache.h"
 
 namespace ruche::domain {
 namespace {
@@ -23,6 +24,13 @@ void AssociationMiddleware::before(http::Request& request, http::Response&) {
   if (slug.empty()) {
     return;
   }
+  // Read on every page of an association: kept a moment (ReadCache.h).
+  static storage::ReadCache<std::string, http::AssociationRef> cache;
+  if (auto known = cache.find(slug)) {
+    request.association = *known;
+    return;
+  }
+  long long generation = storage::readCacheGeneration().load();
   storage::Database::Session session(db_);
   http::AssociationRef ref;
   // The language and zone come along: the preferences middleware needs them
@@ -33,6 +41,7 @@ void AssociationMiddleware::before(http::Request& request, http::Response&) {
   if (!session->got_data()) {
     throw http::notFound("No association named \"" + slug + "\".");
   }
+  cache.put(slug, ref, generation);
   request.association = ref;
 }
 

@@ -4,6 +4,7 @@
 #include "kernel/events/Payload.h"
 #include "kernel/http/HttpError.h"
 #include "kernel/http/Validator.h"
+#include "kernel/storage/ReadCache.h"
 
 namespace ruche::domain {
 namespace {
@@ -84,6 +85,7 @@ void Associations::update(long long id, const AssociationInput& input) {
         soci::use(a.slug), soci::use(a.name), soci::use(a.description), soci::use(a.logoUrl), soci::use(a.contactEmail),
         soci::use(a.contactPhone), soci::use(a.place), soci::use(a.charter), soci::use(id);
   });
+  storage::invalidateReadCaches();
 }
 
 std::optional<Association> Associations::bySlug(const std::string& slug) {

@@ -1,6 +1,7 @@
 #include "kernel/plugins/PluginStore.h"
 
 #include "kernel/plugins/KernelDatabase.h"
+#include "kernel/storage/ReadCache.h"
 
 namespace ruche::plugins {
 namespace {
@@ -76,6 +77,7 @@ PluginState PluginStore::noteSeen(const std::string& name, const std::string& ve
           soci::use(version), soci::use(name);
     }
   });
+  storage::invalidateReadCaches();
   return *state(name);
 }
 
@@ -108,14 +110,21 @@ void PluginStore::setState(const std::string& name, const std::string& state, co
     sql << "UPDATE plugin_states SET state = :s, reason = :r, changed_at = :t WHERE name = :n", soci::use(state),
         soci::use(reason), soci::use(now), soci::use(name);
   });
+  storage::invalidateReadCaches();
 }
 
 bool PluginStore::answersIn(const std::string& plugin, long long associationId) {
+  static storage::ReadCache<std::pair<std::string, long long>, bool> cache;
+  if (auto known = cache.find({plugin, associationId})) {
+    return *known;
+  }
+  long long generation = storage::readCacheGeneration().load();
   storage::Database::Session sql(db_);
   int answers = 0;
   *sql << "SELECT COUNT(*) FROM plugin_states s JOIN plugin_associations a ON a.plugin = s.name "
           "WHERE s.name = :p AND s.state = 'active' AND a.association_id = :a AND a.enabled = 1",
       soci::use(plugin), soci::use(associationId), soci::into(answers);
+  cache.put({plugin, associationId}, answers > 0, generation);
   return answers > 0;
 }
 
@@ -133,6 +142,7 @@ void PluginStore::setEnabled(const std::string& plugin, long long associationId,
     sql << "INSERT INTO plugin_associations (plugin, association_id, enabled, changed_at) VALUES (:p, :a, :e, :t)",
         soci::use(plugin), soci::use(associationId), soci::use(flag), soci::use(now);
   });
+  storage::invalidateReadCaches();
 }
 
 bool PluginStore::enabledIn(const std::string& plugin, long long associationId) {
@@ -157,6 +167,11 @@ std::vector<long long> PluginStore::enabledAssociations(const std::string& plugi
 }
 
 std::map<std::string, std::string> PluginStore::settings(const std::string& plugin, long long associationId) {
+  static storage::ReadCache<std::pair<std::string, long long>, std::map<std::string, std::string>> cache;
+  if (auto known = cache.find({plugin, associationId})) {
+    return *known;
+  }
+  long long generation = storage::readCacheGeneration().load();
   storage::Database::Session sql(db_);
   std::map<std::string, std::string> values;
   // Read on every plugin request that looks at its settings: a one-time
@@ -167,6 +182,7 @@ std::map<std::string, std::string> PluginStore::settings(const std::string& plug
                                    {plugin, associationId})) {
     values[row.at(0).asString()] = row.at(1).asString();
   }
+  cache.put({plugin, associationId}, values, generation);
   return values;
 }
 
@@ -181,6 +197,7 @@ void PluginStore::saveSettings(const std::string& plugin, long long associationI
           soci::use(plugin), soci::use(associationId), soci::use(key), soci::use(value);
     }
   });
+  storage::invalidateReadCaches();
 }
 
 int PluginStore::recordFailure(const std::string& plugin, const std::string& kind, const std::string& message,
@@ -279,6 +296,7 @@ std::vector<std::string> PluginStore::purge(const std::string& plugin) {
     sql << "DELETE FROM schema_migrations WHERE module = :m", soci::use(module);
     sql << "DELETE FROM plugin_states WHERE name = :p", soci::use(plugin);
   });
+  storage::invalidateReadCaches();
   return dropped;
 }
 

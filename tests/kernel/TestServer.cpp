@@ -138,6 +138,9 @@ TestServer::TestServer(Backend backend, Options options) {
       {"log.level", "warning"},
       // The tests' webhook receivers listen on 127.0.0.1.
       {"webhooks.allow_private", "true"},
+      // Tests change rows behind the server's back (SQL straight to the
+      // database): no read cache, unless a test asks for one.
+      {"database.read_cache_ms", "0"},
   };
   overrides["themes.dir"] = RUCHE_TEST_THEMES;
   for (const auto& [key, value] : options.settings) {

@@ -51,8 +51,7 @@ void countAttempts(Context& context, const std::vector<PendingSignature*>& batch
   }
   params.insert(params.end(), {windowStart, windowStart});
   auto rows = context.db().query(
-      "INSERT INTO petitions_ip_counts (petition_id, ip, window_start, n) VALUES " +
-          placeholders(attempts.size(), 4) +
+      "INSERT INTO petitions_ip_counts (petition_id, ip, window_start, n) VALUES " + placeholders(attempts.size(), 4) +
           " ON CONFLICT (petition_id, ip) DO UPDATE SET "
           "n = CASE WHEN petitions_ip_counts.window_start <= ? THEN excluded.n "
           "ELSE petitions_ip_counts.n + excluded.n END, "
@@ -87,9 +86,9 @@ std::vector<std::pair<PendingSignature*, long long>> insertNew(Context& context,
     }
     const SignatureInput& in = item->input;
     candidates.push_back(item);
-    params.insert(params.end(), {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode,
-                                 in.country, in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now,
-                                 now, in.locale});
+    params.insert(params.end(),
+                  {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode, in.country,
+                   in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now, now, in.locale});
   }
   std::vector<std::pair<PendingSignature*, long long>> stored;
   if (candidates.empty()) {

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <boost/config.hpp>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <boost/config.hpp>
 
 namespace ruche::sdk {
 
