@@ -99,7 +99,8 @@ class EventBus::Impl {
  private:
   std::vector<Delivery> claim(const std::vector<Registration>& subscribers, const std::string& token);
   void renewLease(const std::string& token);
-  void recordSuccess(const Delivery& delivery, const std::string& token);
+  /// Marks the deliveries delivered, in one statement.
+  void recordSuccesses(const std::vector<const Delivery*>& delivered, const std::string& token);
   void recordFailure(const Delivery& delivery, const std::string& token, const std::string& error);
 
   storage::Database& db_;
@@ -167,17 +168,34 @@ void EventBus::Impl::renewLease(const std::string& token) {
       soci::use(lockedUntil), soci::use(token);
 }
 
-void EventBus::Impl::recordSuccess(const Delivery& delivery, const std::string& token) {
+void EventBus::Impl::recordSuccesses(const std::vector<const Delivery*>& delivered, const std::string& token) {
+  if (delivered.empty()) {
+    return;
+  }
+  // One statement (and, on PostgreSQL, one commit) for the batch's
+  // successes instead of one each: in a burst the dispatcher keeps up.
   long long now = nowMs();
   storage::Database::Session session(db_);
-  soci::statement st =
-      (session->prepare << "UPDATE event_deliveries SET status = 'delivered', delivered_at = :now, locked_until = 0, "
-                           "claim_token = NULL, last_error = NULL WHERE id = :id AND claim_token = :token",
-       soci::use(now), soci::use(delivery.id), soci::use(token));
+  soci::statement st(*session);
+  std::string ids;
+  for (std::size_t i = 0; i < delivered.size(); ++i) {
+    std::string name = "i" + std::to_string(i);
+    ids += (i == 0 ? ":" : ", :") + name;
+    st.exchange(soci::use(delivered[i]->id, name));
+  }
+  st.exchange(soci::use(now, "now"));
+  st.exchange(soci::use(token, "token"));
+  st.alloc();
+  st.prepare(
+      "UPDATE event_deliveries SET status = 'delivered', delivered_at = :now, locked_until = 0, "
+      "claim_token = NULL, last_error = NULL WHERE claim_token = :token AND id IN (" +
+          ids + ")",
+      soci::details::st_one_time_query);
+  st.define_and_bind();
   st.execute(true);
-  if (st.get_affected_rows() != 1) {
-    logger().warning("delivery %Ld to %s outlived its claim; another dispatcher may deliver it again", delivery.id,
-                     delivery.subscriber);
+  if (st.get_affected_rows() != static_cast<long long>(delivered.size())) {
+    logger().warning("%Ld of %z deliveries outlived their claim; another dispatcher may deliver them again",
+                     static_cast<long long>(delivered.size()) - st.get_affected_rows(), delivered.size());
   }
 }
 
@@ -210,10 +228,14 @@ int EventBus::Impl::dispatchOnce() {
   std::vector<Delivery> claimed = claim(registered, token);
   long long leaseMs = std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
   long long renewAt = nowMs() + leaseMs / 2;
+  std::vector<const Delivery*> delivered;  // not yet marked so
   for (const auto& delivery : claimed) {
     // A slow batch keeps its rows: the lease is pushed forward while this
-    // process is alive, and lapses only when it dies.
+    // process is alive, and lapses only when it dies. What was delivered
+    // meanwhile is marked then, so a crash repeats little.
     if (nowMs() >= renewAt) {
+      recordSuccesses(delivered, token);
+      delivered.clear();
       renewLease(token);
       renewAt = nowMs() + leaseMs / 2;
     }
@@ -231,13 +253,14 @@ int EventBus::Impl::dispatchOnce() {
       error = "unknown exception";
     }
     if (error.empty()) {
-      recordSuccess(delivery, token);
+      delivered.push_back(&delivery);
     } else {
       logger().warning("subscriber %s failed on event %Ld (%s), attempt %d: %s", delivery.subscriber, delivery.event.id,
                        delivery.event.topic, delivery.attempt, error);
       recordFailure(delivery, token, error);
     }
   }
+  recordSuccesses(delivered, token);
   return static_cast<int>(claimed.size());
 }
 

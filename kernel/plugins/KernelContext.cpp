@@ -76,15 +76,16 @@ kainjow::mustache::data toMustache(const sdk::Value& value) {
   return Data(value.asString());
 }
 
-KernelContext::KernelContext(const ContextServices& services, const LoadedPlugin& plugin, soci::session& sql,
-                             sdk::Association association, const http::Request* request, long long now)
+KernelContext::KernelContext(const ContextServices& services, const LoadedPlugin& plugin,
+                             storage::Database::LazyTransaction& transaction, sdk::Association association,
+                             const http::Request* request, long long now)
     : services_(services),
       plugin_(plugin),
-      sql_(sql),
+      transaction_(transaction),
       association_(std::move(association)),
       request_(request),
       now_(now),
-      database_(sql, services.backend),
+      database_(transaction),
       logger_(makePluginLogger(plugin.name(), request != nullptr ? request->requestId : "")) {}
 
 KernelContext::~KernelContext() = default;
@@ -105,7 +106,7 @@ long long KernelContext::publish(const std::string& topic, const sdk::Value& pay
   if (!payload.isObject()) {
     throw std::invalid_argument("an event payload must be a JSON object");
   }
-  return services_.events.publish(sql_, topic, association_.id, payload.toJson());
+  return services_.events.publish(transaction_.session(), topic, association_.id, payload.toJson());
 }
 
 std::string KernelContext::mailPayload(const sdk::Mail& mail) const {
@@ -126,7 +127,7 @@ std::string KernelContext::mailPayload(const sdk::Mail& mail) const {
 }
 
 void KernelContext::sendMail(const sdk::Mail& mail) {
-  services_.events.publish(sql_, kMailTopic, association_.id, mailPayload(mail));
+  services_.events.publish(transaction_.session(), kMailTopic, association_.id, mailPayload(mail));
 }
 
 void KernelContext::sendMails(const std::vector<sdk::Mail>& mails) {
@@ -135,7 +136,7 @@ void KernelContext::sendMails(const std::vector<sdk::Mail>& mails) {
   for (const auto& mail : mails) {
     payloads.push_back(mailPayload(mail));  // all checked before any is queued
   }
-  services_.events.publishMany(sql_, kMailTopic, association_.id, payloads);
+  services_.events.publishMany(transaction_.session(), kMailTopic, association_.id, payloads);
 }
 
 std::string KernelContext::localeOr(const std::string& locale) const {
@@ -230,7 +231,7 @@ bool KernelContext::enabledFor(long long associationId) const {
 std::vector<sdk::Association> KernelContext::enabledAssociations() const {
   std::vector<sdk::Association> associations;
   for (long long id : services_.store.enabledAssociations(plugin_.name())) {
-    associations.push_back(associationById(sql_, id));
+    associations.push_back(associationById(transaction_.session(), id));
   }
   return associations;
 }

@@ -25,11 +25,13 @@ struct ContextServices {
 };
 
 /// The SDK's Context for one call of one plugin: a request (with
-/// `request` set), an event or a job, inside the transaction `sql`.
+/// `request` set), an event or a job, in `transaction` (begun only if the
+/// plugin touches the database).
 class KernelContext : public sdk::Context {
  public:
-  KernelContext(const ContextServices& services, const LoadedPlugin& plugin, soci::session& sql,
-                sdk::Association association, const http::Request* request, long long now);
+  KernelContext(const ContextServices& services, const LoadedPlugin& plugin,
+                storage::Database::LazyTransaction& transaction, sdk::Association association,
+                const http::Request* request, long long now);
   ~KernelContext() override;
 
   const sdk::Association& association() const override { return association_; }
@@ -62,7 +64,7 @@ class KernelContext : public sdk::Context {
 
   const ContextServices& services_;
   const LoadedPlugin& plugin_;
-  soci::session& sql_;
+  storage::Database::LazyTransaction& transaction_;
   sdk::Association association_;
   const http::Request* request_;
   long long now_;

@@ -114,7 +114,7 @@ std::string KernelDatabase::namedPlaceholders(const std::string& sql, std::size_
 sdk::Rows KernelDatabase::query(const std::string& sql, const std::vector<sdk::Value>& params) {
   Bindings bindings;
   soci::row row;
-  soci::statement statement(sql_);
+  soci::statement statement(session());
   statement.exchange(soci::into(row));
   prepareOnce(statement, bindings, namedPlaceholders(sql, params.size()), params);
   sdk::Rows result;
@@ -139,7 +139,7 @@ sdk::Rows KernelDatabase::query(const std::string& sql, const std::vector<sdk::V
 
 long long KernelDatabase::execute(const std::string& sql, const std::vector<sdk::Value>& params) {
   Bindings bindings;
-  soci::statement statement(sql_);
+  soci::statement statement(session());
   prepareOnce(statement, bindings, namedPlaceholders(sql, params.size()), params);
   statement.execute(true);
   return statement.get_affected_rows();
@@ -156,28 +156,36 @@ long long KernelDatabase::insert(const std::string& sql, const std::vector<sdk::
 
 void KernelDatabase::savepoint(const std::function<void()>& work) {
   std::string name = "ruche_plugin_" + std::to_string(++savepoints_);
-  sql_ << "SAVEPOINT " + name;
+  session() << "SAVEPOINT " + name;
   ++openSavepoints_;
   try {
     work();
   } catch (...) {
     --openSavepoints_;
-    sql_ << "ROLLBACK TO SAVEPOINT " + name;
-    sql_ << "RELEASE SAVEPOINT " + name;
+    session() << "ROLLBACK TO SAVEPOINT " + name;
+    session() << "RELEASE SAVEPOINT " + name;
     throw;
   }
   --openSavepoints_;
-  sql_ << "RELEASE SAVEPOINT " + name;
+  session() << "RELEASE SAVEPOINT " + name;
 }
 
 void KernelDatabase::commit() {
   if (openSavepoints_ > 0) {
     throw std::logic_error("commit() inside savepoint(): commit after the savepoint's work");
   }
-  // The call's transaction goes on under the kernel's Database::transaction,
-  // which commits (or rolls back) whatever follows at the end of the call.
-  sql_ << "COMMIT";
-  sql_ << (backend_ == storage::Backend::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (transaction_ != nullptr) {
+    transaction_->commit();  // the next statement begins a new one
+    return;
+  }
+  // The caller's transaction goes on: it commits (or rolls back) whatever
+  // follows when it ends.
+  *sql_ << "COMMIT";
+  *sql_ << (backend_ == storage::Backend::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+soci::session& KernelDatabase::session() {
+  return transaction_ != nullptr ? transaction_->session() : *sql_;
 }
 
 }  // namespace ruche::plugins

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "kernel/storage/Database.h"
 #include "kernel/storage/DatabaseUrl.h"
 #include "ruche/sdk/Database.h"
 
@@ -12,7 +13,11 @@ namespace ruche::plugins {
 /// connection, in its transaction.
 class KernelDatabase : public sdk::Database {
  public:
-  KernelDatabase(soci::session& sql, storage::Backend backend) : sql_(sql), backend_(backend) {}
+  /// Over a session whose transaction the caller opened and will end.
+  KernelDatabase(soci::session& sql, storage::Backend backend) : sql_(&sql), backend_(backend) {}
+  /// Over a transaction begun at the first statement (a plugin call's).
+  explicit KernelDatabase(storage::Database::LazyTransaction& transaction)
+      : transaction_(&transaction), backend_(transaction.backend()) {}
   std::string backend() const override;
   sdk::Rows query(const std::string& sql, const std::vector<sdk::Value>& params) override;
   long long execute(const std::string& sql, const std::vector<sdk::Value>& params) override;
@@ -26,9 +31,12 @@ class KernelDatabase : public sdk::Database {
   static std::string namedPlaceholders(const std::string& sql, std::size_t params);
 
  private:
-  soci::session& sql_;
+  soci::session& session();
+
+  soci::session* sql_ = nullptr;
+  storage::Database::LazyTransaction* transaction_ = nullptr;
   storage::Backend backend_;
-  int savepoints_ = 0;     ///< ever opened: names them
+  int savepoints_ = 0;      ///< ever opened: names them
   int openSavepoints_ = 0;  ///< open now: commit() is refused inside one
 };
 

@@ -207,17 +207,19 @@ std::string PluginHost::markerPath() const {
 template <typename Work>
 void PluginHost::inContext(const LoadedPlugin& plugin, long long associationId, const http::Request* request,
                            long long now, Work&& work) {
-  db_.transaction([&](soci::session& sql) {
-    // A request under /a/<slug>/ has its association already: no second read.
-    sdk::Association association;
-    if (request != nullptr && request->association && request->association->id == associationId) {
-      association = sdk::Association{request->association->id, request->association->slug, request->association->name};
-    } else {
-      association = associationById(sql, associationId);
-    }
-    KernelContext context(contextServices_, plugin, sql, std::move(association), request, now);
-    work(context);
-  });
+  // Begun at the plugin's first statement: a call that needs no database
+  // (a signer waiting for a group commit) holds no connection meanwhile.
+  storage::Database::LazyTransaction transaction(db_);
+  // A request under /a/<slug>/ has its association already: no second read.
+  sdk::Association association;
+  if (request != nullptr && request->association && request->association->id == associationId) {
+    association = sdk::Association{request->association->id, request->association->slug, request->association->name};
+  } else {
+    association = associationById(transaction.session(), associationId);
+  }
+  KernelContext context(contextServices_, plugin, transaction, std::move(association), request, now);
+  work(context);
+  transaction.commit();
 }
 
 void PluginHost::loadAll() {

@@ -124,7 +124,11 @@ bool PluginStore::answersIn(const std::string& plugin, long long associationId) 
   *sql << "SELECT COUNT(*) FROM plugin_states s JOIN plugin_associations a ON a.plugin = s.name "
           "WHERE s.name = :p AND s.state = 'active' AND a.association_id = :a AND a.enabled = 1",
       soci::use(plugin), soci::use(associationId), soci::into(answers);
-  cache.put({plugin, associationId}, answers > 0, generation);
+  if (answers > 0) {
+    // Only a yes is kept: switching a plugin on (from the CLI too) shows
+    // at once; switching it off from another process, within the cache's time.
+    cache.put({plugin, associationId}, true, generation);
+  }
   return answers > 0;
 }
 

@@ -119,6 +119,63 @@ void Database::transaction(const std::function<void(soci::session&)>& work) {
   }
 }
 
+soci::session& Database::LazyTransaction::session() {
+  if (!session_) {
+    session_ = std::make_unique<Session>(db_);
+    joined_ = holdOf(&db_)->transactions > 0;
+  }
+  if (!open_ && !joined_) {
+    **session_ << (db_.backend() == Backend::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    ++holdOf(&db_)->transactions;
+    open_ = true;
+  }
+  return **session_;
+}
+
+void Database::LazyTransaction::commit() {
+  if (!open_) {
+    return;  // nothing begun, or the outer transaction's to commit
+  }
+  ThreadHold* hold = holdOf(&db_);
+  open_ = false;
+  --hold->transactions;
+  std::vector<std::function<void()>> committed;
+  try {
+    **session_ << "COMMIT";
+    committed.swap(holdOf(&db_)->afterCommit);
+  } catch (...) {
+    holdOf(&db_)->afterCommit.clear();
+    try {
+      **session_ << "ROLLBACK";
+    } catch (...) {
+      // The original error matters more than a failed rollback.
+    }
+    throw;
+  }
+  session_.reset();  // the connection goes back to the pool until the next statement
+  for (auto& action : committed) {
+    try {
+      action();
+    } catch (...) {
+      // Committed already: an after-commit action is best effort.
+    }
+  }
+}
+
+Database::LazyTransaction::~LazyTransaction() {
+  if (!open_) {
+    return;
+  }
+  ThreadHold* hold = holdOf(&db_);
+  hold->afterCommit.clear();
+  --hold->transactions;
+  try {
+    **session_ << "ROLLBACK";
+  } catch (...) {
+    // A destructor: the error that brought us here is already on its way.
+  }
+}
+
 void Database::afterCommit(std::function<void()> action) {
   ThreadHold* hold = holdOf(this);
   if (hold != nullptr && hold->transactions > 0) {

@@ -54,6 +54,32 @@ class Database {
   /// another transaction of the same thread, `work` joins the outer one.
   void transaction(const std::function<void(soci::session&)>& work);
 
+  /// A transaction begun on first use: the connection is borrowed and BEGIN
+  /// sent only when session() is first called, so a call that ends up not
+  /// touching the database holds no connection (a plugin request that waits
+  /// for a group commit, or answers from caches). commit() may be called
+  /// several times: each commits what came before and gives the connection
+  /// back to the pool; the next session() borrows one and begins anew. What is left open when it is destroyed is rolled back. On
+  /// a thread that already has a transaction open, it joins that one and
+  /// neither commits nor rolls back.
+  class LazyTransaction {
+   public:
+    explicit LazyTransaction(Database& db) : db_(db) {}
+    ~LazyTransaction();
+    LazyTransaction(const LazyTransaction&) = delete;
+    LazyTransaction& operator=(const LazyTransaction&) = delete;
+
+    soci::session& session();
+    void commit();
+    Backend backend() const { return db_.backend(); }
+
+   private:
+    Database& db_;
+    std::unique_ptr<Session> session_;
+    bool open_ = false;    ///< BEGIN sent by this object, not yet committed
+    bool joined_ = false;  ///< inside the thread's outer transaction
+  };
+
   /// Runs `action` once the transaction open on this thread commits (never if
   /// it rolls back), or at once when no transaction is open. For work that
   /// must not see the transaction's changes before they are visible to others,

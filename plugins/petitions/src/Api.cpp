@@ -70,7 +70,7 @@ void apiShow(Context& context, const Request& request, Response& response) {
 }
 
 void apiSign(Context& context, const Request& request, Response& response) {
-  Petition petition = petitionOr404(context, request.param("id"), false);
+  Petition petition = signablePetition(context, request.param("id"));
   Value body;
   try {
     body = Value::parseJson(request.body());

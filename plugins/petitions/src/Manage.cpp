@@ -230,6 +230,7 @@ void update(Context& context, const Request& request, Response& response) {
       "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ? "
       "WHERE association_id = ? AND id = ?",
       values);
+  forgetCachedPetitions();  // signing sees the new status and fields at once
   syncRetention(context, context.association().id, context.settings().integer("erase_months"));
   response.redirect(pluginPath(context, "/manage?saved=1"));
 }

@@ -392,6 +392,7 @@ void deliver(Context& context, const Request& request, Response& response) {
       "UPDATE petitions_petitions SET status = 'delivered', delivered_on = ?, delivery_note = ?, updated_at = ? "
       "WHERE id = ? AND association_id = ?",
       {deliveredOn, note, context.now(), petition.id, context.association().id});
+  forgetCachedPetitions();
   response.redirect(pluginPath(context, "/manage/" + idText(petition) + "?saved=delivery"));
 }
 
@@ -436,7 +437,7 @@ void embedForm(Context& context, const Request& request, Response& response) {
 }
 
 void embedSign(Context& context, const Request& request, Response& response) {
-  Petition petition = publicPetition(context, request);
+  Petition petition = signablePetition(context, request.param("id"));
   SignPages pages{[&](const Value& values, int status, const std::vector<FieldError>& errors) {
                     renderEmbed(context, request, response, petition, values, status, errors);
                   },

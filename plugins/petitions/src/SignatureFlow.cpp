@@ -110,6 +110,10 @@ SignOutcome storeSignature(Context& context, const Request& request, const Petit
   item.withdrawHash = tokenHash(withdrawToken);
   item.expiresAt = context.now() + context.settings().integer("confirm_hours") * 3600;
   item.mail = confirmationMail(context, petition, input.normalised->address, token, withdrawToken, input.locale);
+  // What this request did so far (reads, a used proof-of-work challenge)
+  // ends here, so that it waits for its batch holding no connection: the
+  // leader needs one from the same pool.
+  context.db().commit();
   submitSignature(context, item);
   switch (item.result) {
     case PendingSignature::Result::Stored:

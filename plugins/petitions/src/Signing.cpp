@@ -74,7 +74,7 @@ void show(Context& context, const Request& request, Response& response) {
 }
 
 void sign(Context& context, const Request& request, Response& response) {
-  Petition petition = publicPetition(context, request);
+  Petition petition = signablePetition(context, request.param("id"));
   SignPages pages{[&](const Value& values, int status, const std::vector<FieldError>& errors) {
                     renderPublic(context, request, response, petition, values, status, errors);
                   },

@@ -1,6 +1,9 @@
 #include "Store.h"
 
 #include <charconv>
+#include <chrono>
+#include <map>
+#include <mutex>
 
 #include "Rules.h"
 
@@ -55,6 +58,56 @@ Petition petitionOr404(Context& context, const std::string& idText, bool allowDr
     throw ruche::sdk::notFound("No such petition.");
   }
   return *petition;
+}
+
+namespace {
+
+/// The copies of signablePetition: by (association, petition id).
+struct PetitionCache {
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kLifetime{1000};
+  static constexpr std::size_t kCapacity = 1024;
+
+  std::mutex mutex;
+  long long generation = 0;  ///< bumped by forgetCachedPetitions
+  std::map<std::pair<long long, long long>, std::pair<Petition, Clock::time_point>> copies;
+
+  static PetitionCache& instance() {
+    static PetitionCache cache;
+    return cache;
+  }
+};
+
+}  // namespace
+
+Petition signablePetition(Context& context, const std::string& idText) {
+  PetitionCache& cache = PetitionCache::instance();
+  std::pair<long long, long long> key{context.association().id, parseId(idText)};
+  long long generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto found = cache.copies.find(key);
+    if (found != cache.copies.end() && found->second.second > PetitionCache::Clock::now()) {
+      return found->second.first;
+    }
+    generation = cache.generation;
+  }
+  Petition petition = petitionOr404(context, idText, false);
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.generation == generation) {  // else a change raced with this read: keep nothing
+    if (cache.copies.size() >= PetitionCache::kCapacity) {
+      cache.copies.clear();
+    }
+    cache.copies[key] = {petition, PetitionCache::Clock::now() + PetitionCache::kLifetime};
+  }
+  return petition;
+}
+
+void forgetCachedPetitions() {
+  PetitionCache& cache = PetitionCache::instance();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  ++cache.generation;
+  cache.copies.clear();
 }
 
 long long confirmedCount(Context& context, long long petitionId) {

@@ -34,6 +34,14 @@ std::optional<Petition> findPetition(ruche::sdk::Context& context, long long id)
 /// association; a draft too only when `allowDraft`. Throws 404 otherwise.
 Petition petitionOr404(ruche::sdk::Context& context, const std::string& idText, bool allowDraft);
 
+/// petitionOr404 for signing (drafts refused), from a copy kept up to a
+/// second: in a burst every signature would read the same row. A change
+/// made through this process (forgetCachedPetitions) shows at once.
+Petition signablePetition(ruche::sdk::Context& context, const std::string& idText);
+
+/// Empties the copies signablePetition keeps; call after changing a petition.
+void forgetCachedPetitions();
+
 /// Confirmed signatures: the sum of the petition's counter shards.
 long long confirmedCount(ruche::sdk::Context& context, long long petitionId);
 
