@@ -2,6 +2,7 @@
 #include "SignatureBatch.h"
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -133,12 +134,19 @@ void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*
   context.sendMails(mails);
 }
 
+/// A request waiting for its signature's batch: woken on its own, when its
+/// result is known or when it is to lead the next batch (waking every
+/// waiter after each batch cost more CPU than the batch's writes).
+struct Waiter {
+  PendingSignature* item;
+  std::condition_variable wake;
+};
+
 /// The signatures of one association waiting for their batch, and whether
 /// a leader is writing one now.
 struct Queue {
   std::mutex mutex;
-  std::condition_variable written;
-  std::vector<PendingSignature*> waiting;
+  std::deque<Waiter*> waiting;
   bool writing = false;
 };
 
@@ -200,23 +208,33 @@ void submitSignature(Context& context, PendingSignature& item) {
     return;
   }
   Queue& queue = queueOf(context.association().id);
+  Waiter me{&item, {}};
   std::unique_lock<std::mutex> lock(queue.mutex);
-  queue.waiting.push_back(&item);
+  queue.waiting.push_back(&me);
   while (item.result == Result::Waiting) {
     if (queue.writing) {
-      queue.written.wait(lock);
+      me.wake.wait(lock);
       continue;
     }
     // Leader: takes what waits (the oldest first), writes it outside the lock.
     queue.writing = true;
     std::size_t take = std::min(kMaxBatch, queue.waiting.size());
-    std::vector<PendingSignature*> batch(queue.waiting.begin(), queue.waiting.begin() + take);
-    queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + take);
+    std::vector<Waiter*> waiters(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
+    queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
+    std::vector<PendingSignature*> batch;
+    for (auto* waiter : waiters) {
+      batch.push_back(waiter->item);
+    }
     lock.unlock();
     writeAndCommit(context, batch);
     lock.lock();
     queue.writing = false;
-    queue.written.notify_all();
+    for (auto* waiter : waiters) {
+      waiter->wake.notify_one();  // its result is set
+    }
+    if (!queue.waiting.empty()) {
+      queue.waiting.front()->wake.notify_one();  // leads the next batch
+    }
   }
 }
 
