@@ -4,8 +4,10 @@
 // is counted once; bad input gets a clear answer and changes nothing.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -443,6 +445,110 @@ TEST_CASE("concurrent petition confirmations are each counted once, over the cou
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE confirmed_at IS NOT NULL") == kSigners);
       CHECK(world.count("SELECT COUNT(*) FROM event_outbox WHERE topic = 'petitions.signed'") == kSigners);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_counters WHERE n > 0") > 1);
+    }
+  }
+}
+
+namespace {
+
+/// Signs `emails` at once, each from a client of its own (its CSRF cookie
+/// taken first) and the network address `ipOf(i)`; returns the statuses.
+std::vector<int> signAtOnce(World& world, long long id, const std::vector<std::string>& emails,
+                            const std::function<std::string(std::size_t)>& ipOf) {
+  std::vector<HttpClient> signers;
+  std::vector<std::string> csrf;
+  for (std::size_t i = 0; i < emails.size(); ++i) {
+    signers.push_back(world.server.client());
+    auto page = signers.back().get(world.page(id));
+    REQUIRE(page.status == 200);
+    csrf.push_back(HttpClient::csrfFrom(page.body));
+  }
+  std::vector<int> statuses(emails.size(), 0);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < emails.size(); ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < static_cast<int>(emails.size())) {
+        std::this_thread::yield();  // all start together, so that they meet in batches
+      }
+      try {
+        statuses[i] =
+            signers[i]
+                .post(world.page(id) + "/sign",
+                      HttpClient::formEncode({{"_csrf", csrf[i]}, {"name", "Signataire"}, {"email", emails[i]}}),
+                      "application/x-www-form-urlencoded", {{"X-Forwarded-For", ipOf(i)}})
+                .status;
+      } catch (const std::exception&) {
+        statuses[i] = -1;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  return statuses;
+}
+
+}  // namespace
+
+TEST_CASE("signatures arriving together are written in shared batches, each once with one mail, duplicates refused") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      World world(backend);
+      long long id = world.create("open");
+      constexpr int kSigners = 40;
+      std::vector<std::string> emails;
+      for (int i = 0; i < kSigners; ++i) {
+        emails.push_back("s" + std::to_string(i) + "@example.org");
+      }
+      for (int copy = 0; copy < 5; ++copy) {
+        emails.push_back("Twice@Example.org");  // one person, five tabs
+      }
+      auto statuses = signAtOnce(world, id, emails, [](std::size_t i) { return "2001:db8::" + std::to_string(i + 1); });
+      for (std::size_t i = 0; i < emails.size(); ++i) {
+        CAPTURE(i);
+        CHECK(statuses[i] == 303);
+      }
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures") == kSigners + 1);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE email_key = 'twice@example.org'") == 1);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == kSigners + 1);
+      // One confirmation mail per stored signature: the duplicates mailed nothing.
+      CHECK(world.count("SELECT COUNT(*) FROM event_outbox WHERE topic = 'plugin.mail'") == kSigners + 1);
+      for (int i = 0; i < kSigners; i += 13) {
+        CHECK(world.server.smtp().waitForMessage("s" + std::to_string(i) + "@example.org", 10s));
+      }
+      if (backend == Backend::Postgres) {
+        // Rows committed by one transaction share its xmin: fewer
+        // transactions than signatures means they were grouped.
+        long long transactions = world.count("SELECT COUNT(DISTINCT xmin::text) FROM petitions_signatures");
+        CAPTURE(transactions);
+        CHECK(transactions < kSigners);
+      }
+    }
+  }
+}
+
+TEST_CASE("signatures from one address arriving together stop exactly at the per-IP limit") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      World world(backend);
+      long long id = world.create("open");
+      std::vector<std::string> emails;
+      for (int i = 0; i < 16; ++i) {
+        emails.push_back("n" + std::to_string(i) + "@example.org");
+      }
+      auto statuses = signAtOnce(world, id, emails, [](std::size_t) { return "2001:db8::77"; });
+      int accepted = 0;
+      int limited = 0;
+      for (int status : statuses) {
+        accepted += status == 303 ? 1 : 0;
+        limited += status == 429 ? 1 : 0;
+      }
+      CHECK(accepted == 10);  // the default ip_limit
+      CHECK(limited == 6);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures") == 10);
+      CHECK(world.count("SELECT COUNT(*) FROM event_outbox WHERE topic = 'plugin.mail'") == 10);
     }
   }
 }

@@ -140,6 +140,9 @@ void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*
 struct Waiter {
   PendingSignature* item;
   std::condition_variable wake;
+  /// Set under the queue's lock by the leader that wrote the item: only then
+  /// may the waiter go (and its Waiter, on its stack, disappear).
+  bool released = false;
 };
 
 /// The signatures of one association waiting for their batch, and whether
@@ -208,10 +211,10 @@ void submitSignature(Context& context, PendingSignature& item) {
     return;
   }
   Queue& queue = queueOf(context.association().id);
-  Waiter me{&item, {}};
+  Waiter me{&item, {}, false};
   std::unique_lock<std::mutex> lock(queue.mutex);
   queue.waiting.push_back(&me);
-  while (item.result == Result::Waiting) {
+  while (!me.released) {
     if (queue.writing) {
       me.wake.wait(lock);
       continue;
@@ -230,7 +233,8 @@ void submitSignature(Context& context, PendingSignature& item) {
     lock.lock();
     queue.writing = false;
     for (auto* waiter : waiters) {
-      waiter->wake.notify_one();  // its result is set
+      waiter->released = true;  // its result is set
+      waiter->wake.notify_one();
     }
     if (!queue.waiting.empty()) {
       queue.waiting.front()->wake.notify_one();  // leads the next batch
