@@ -229,13 +229,20 @@ int EventBus::Impl::dispatchOnce() {
   long long leaseMs = std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
   long long renewAt = nowMs() + leaseMs / 2;
   std::vector<const Delivery*> delivered;  // not yet marked so
+  // Successes are marked together, but at least this often: a process that
+  // dies delivers again only what it sent in its last second (plus the one
+  // in progress), as at-least-once delivery allows.
+  constexpr long long kMarkEveryMs = 1000;
+  long long markAt = nowMs() + kMarkEveryMs;
   for (const auto& delivery : claimed) {
-    // A slow batch keeps its rows: the lease is pushed forward while this
-    // process is alive, and lapses only when it dies. What was delivered
-    // meanwhile is marked then, so a crash repeats little.
-    if (nowMs() >= renewAt) {
+    if (nowMs() >= markAt) {
       recordSuccesses(delivered, token);
       delivered.clear();
+      markAt = nowMs() + kMarkEveryMs;
+    }
+    // A slow batch keeps its rows: the lease is pushed forward while this
+    // process is alive, and lapses only when it dies.
+    if (nowMs() >= renewAt) {
       renewLease(token);
       renewAt = nowMs() + leaseMs / 2;
     }

@@ -174,14 +174,15 @@ void KernelDatabase::commit() {
   if (openSavepoints_ > 0) {
     throw std::logic_error("commit() inside savepoint(): commit after the savepoint's work");
   }
-  if (transaction_ != nullptr) {
-    transaction_->commit();  // the next statement begins a new one
-    return;
+  if (transaction_ == nullptr) {
+    throw std::logic_error("commit() is only for a plugin call's own transaction");
   }
-  // The caller's transaction goes on: it commits (or rolls back) whatever
-  // follows when it ends.
-  *sql_ << "COMMIT";
-  *sql_ << (backend_ == storage::Backend::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (transaction_->insideOuter()) {
+    // E.g. a person's data being erased: the kernel's transaction decides,
+    // and nothing of it may be committed apart.
+    throw std::logic_error("commit() in a call that runs inside a kernel transaction");
+  }
+  transaction_->commit();  // the next statement begins a new one
 }
 
 soci::session& KernelDatabase::session() {

@@ -214,8 +214,11 @@ void PluginHost::inContext(const LoadedPlugin& plugin, long long associationId, 
   sdk::Association association;
   if (request != nullptr && request->association && request->association->id == associationId) {
     association = sdk::Association{request->association->id, request->association->slug, request->association->name};
-  } else {
-    association = associationById(transaction.session(), associationId);
+  } else if (associationId != 0) {
+    // Read apart, so that the call's transaction still begins only at the
+    // plugin's first statement (or joins the caller's, if there is one).
+    storage::Database::Session read(db_);
+    association = associationById(*read, associationId);
   }
   KernelContext context(contextServices_, plugin, transaction, std::move(association), request, now);
   work(context);

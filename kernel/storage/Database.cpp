@@ -132,6 +132,14 @@ soci::session& Database::LazyTransaction::session() {
   return **session_;
 }
 
+bool Database::LazyTransaction::insideOuter() const {
+  if (joined_ || open_) {
+    return joined_;
+  }
+  const ThreadHold* hold = holdOf(&db_);
+  return hold != nullptr && hold->transactions > 0;
+}
+
 void Database::LazyTransaction::commit() {
   if (!open_) {
     return;  // nothing begun, or the outer transaction's to commit

@@ -59,9 +59,8 @@ class Database {
   /// touching the database holds no connection (a plugin request that waits
   /// for a group commit, or answers from caches). commit() may be called
   /// several times: each commits what came before and gives the connection
-  /// back to the pool; the next session() borrows one and begins anew. What is left open when it is destroyed is rolled back. On
-  /// a thread that already has a transaction open, it joins that one and
-  /// neither commits nor rolls back.
+  /// back to the pool; the next session() borrows one and begins anew. What is left open when it is destroyed is rolled
+  /// back. On a thread that already has a transaction open, it joins that one and neither commits nor rolls back.
   class LazyTransaction {
    public:
     explicit LazyTransaction(Database& db) : db_(db) {}
@@ -72,6 +71,9 @@ class Database {
     soci::session& session();
     void commit();
     Backend backend() const { return db_.backend(); }
+    /// Whether this runs inside a transaction the thread had open already
+    /// (session() joins it, and commit() commits nothing: the outer one decides).
+    bool insideOuter() const;
 
    private:
     Database& db_;

@@ -23,9 +23,9 @@ inline void invalidateReadCaches() {
   readCacheGeneration().fetch_add(1);
 }
 
-/// How long an entry lives, for every read cache of the process; 0 (the
-/// default, and what commands and tests get) turns them off. The server sets
-/// it from `database.read_cache_ms`.
+/// How long an entry lives, for every read cache of the process; 0 turns
+/// them off. Each App sets it from `database.read_cache_ms` (default 1000;
+/// the tests' servers set 0); a command that makes no App keeps 0.
 inline std::atomic<long long>& readCacheMilliseconds() {
   static std::atomic<long long> ms{0};
   return ms;

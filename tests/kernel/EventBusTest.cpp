@@ -151,6 +151,8 @@ TEST_CASE("one claimed batch is marked delivered together, and only the delivery
       std::vector<std::string> seen;
       bus.subscribe("picky", "order.*", [&](const events::Delivery& d) {
         seen.push_back(d.event.payload);
+        // Marked one by one, the deliveries would get several delivered_at.
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
         if (d.event.payload == "{\"order\": 3}") {
           throw std::runtime_error("order 3 refused");
         }
@@ -169,6 +171,8 @@ TEST_CASE("one claimed batch is marked delivered together, and only the delivery
                    "SELECT COUNT(*) FROM event_deliveries d JOIN event_outbox e ON e.id = d.event_id "
                    "WHERE d.status = 'pending' AND d.claim_token IS NULL AND d.attempts = 1 "
                    "AND d.last_error = 'order 3 refused' AND e.payload = '{\"order\": 3}'") == 1);
+      CHECK(scalar(*e.db, "SELECT COUNT(DISTINCT delivered_at) FROM event_deliveries WHERE status = 'delivered'") ==
+            1);                        // marked together
       CHECK(bus.dispatchOnce() == 0);  // its retry is an hour away; the four are not delivered again
       CHECK(seen.size() == 5);
     }

@@ -230,8 +230,11 @@ void update(Context& context, const Request& request, Response& response) {
       "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ? "
       "WHERE association_id = ? AND id = ?",
       values);
-  forgetCachedPetitions();  // signing sees the new status and fields at once
   syncRetention(context, context.association().id, context.settings().integer("erase_months"));
+  // Committed first, then forgotten: a signer reading in between gets the
+  // new row, so signing sees the new status and fields at once.
+  context.db().commit();
+  forgetCachedPetitions();
   response.redirect(pluginPath(context, "/manage?saved=1"));
 }
 

@@ -392,6 +392,7 @@ void deliver(Context& context, const Request& request, Response& response) {
       "UPDATE petitions_petitions SET status = 'delivered', delivered_on = ?, delivery_note = ?, updated_at = ? "
       "WHERE id = ? AND association_id = ?",
       {deliveredOn, note, context.now(), petition.id, context.association().id});
+  context.db().commit();  // then forgotten: see Manage.cpp's update
   forgetCachedPetitions();
   response.redirect(pluginPath(context, "/manage/" + idText(petition) + "?saved=delivery"));
 }

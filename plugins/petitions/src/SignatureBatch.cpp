@@ -1,6 +1,7 @@
 // Group commit of new signatures: see SignatureBatch.h.
 #include "SignatureBatch.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -166,17 +167,39 @@ Queue& queueOf(long long associationId) {
 
 /// The leader's part: writes `batch` and commits it. Never throws: a
 /// failure is each item's result.
-void writeAndCommit(Context& context, const std::vector<PendingSignature*>& batch) {
+void writeAndCommit(Context& context, const std::vector<PendingSignature*>& batch) noexcept {
   try {
     writeSignatures(context, batch);
     context.db().commit();
+    return;
   } catch (const std::exception& e) {
-    context.log().error(std::string("a batch of signatures could not be committed: ") + e.what());
-    for (auto* item : batch) {
-      item->result = Result::Failed;
+    try {
+      context.log().error(std::string("a batch of signatures could not be committed: ") + e.what());
+    } catch (...) {
+      // The items' results below matter more than the log line.
     }
+  } catch (...) {
+  }
+  for (auto* item : batch) {
+    item->result = Result::Failed;
   }
 }
+
+/// Takes `me` off the queue if it leaves without being released (an
+/// exception on the way): no leader may later reach its freed Waiter.
+/// Runs with the queue's lock held (declared after the lock).
+struct LeaveQueue {
+  Queue& queue;
+  Waiter& me;
+  ~LeaveQueue() {
+    if (!me.released) {
+      auto it = std::find(queue.waiting.begin(), queue.waiting.end(), &me);
+      if (it != queue.waiting.end()) {
+        queue.waiting.erase(it);
+      }
+    }
+  }
+};
 
 }  // namespace
 
@@ -214,20 +237,25 @@ void submitSignature(Context& context, PendingSignature& item) {
   Waiter me{&item, {}, false};
   std::unique_lock<std::mutex> lock(queue.mutex);
   queue.waiting.push_back(&me);
+  LeaveQueue leave{queue, me};
   while (!me.released) {
     if (queue.writing) {
       me.wake.wait(lock);
       continue;
     }
-    // Leader: takes what waits (the oldest first), writes it outside the lock.
-    queue.writing = true;
+    // Leader: takes what waits (the oldest first), writes it outside the
+    // lock. Everything that may throw (allocations) comes before `writing`
+    // is set, and writeAndCommit does not throw: the queue never stays
+    // marked as being written.
     std::size_t take = std::min(kMaxBatch, queue.waiting.size());
     std::vector<Waiter*> waiters(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
-    queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
     std::vector<PendingSignature*> batch;
+    batch.reserve(waiters.size());
     for (auto* waiter : waiters) {
       batch.push_back(waiter->item);
     }
+    queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
+    queue.writing = true;
     lock.unlock();
     writeAndCommit(context, batch);
     lock.lock();

@@ -36,9 +36,9 @@ Petition petitionOr404(ruche::sdk::Context& context, const std::string& idText, 
 
 /// petitionOr404 for signing (drafts refused), from a copy kept up to a
 /// second: in a burst every signature would read the same row. A change
-/// made through this process empties the copies (forgetCachedPetitions),
-/// but a signer reading between that and the change's commit may keep the
-/// old row: a change applies to signing within a second at most.
+/// made through this process is committed, then the copies are emptied
+/// (forgetCachedPetitions): signing sees it at once. One made by another
+/// process shows within the second.
 Petition signablePetition(ruche::sdk::Context& context, const std::string& idText);
 
 /// Empties the copies signablePetition keeps; call after changing a petition.
