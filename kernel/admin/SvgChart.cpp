@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "ruche/sdk/Escape.h"
+
 namespace ruche::admin {
 namespace {
 
@@ -22,41 +24,14 @@ std::string fixed(double value) {
 
 }  // namespace
 
-std::string xmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string svgBarChart(const ChartText& text, const std::vector<ChartBar>& bars) {
-  std::string titleId = xmlEscape(text.id) + "-title";
-  std::string descId = xmlEscape(text.id) + "-desc";
+  std::string titleId = sdk::escapeXml(text.id) + "-title";
+  std::string descId = sdk::escapeXml(text.id) + "-desc";
   std::ostringstream svg;
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" fill=\"currentColor\" role=\"img\" viewBox=\"0 0 "
       << kWidth << ' ' << kHeight << "\" aria-labelledby=\"" << titleId << ' ' << descId << "\">"
-      << "<title id=\"" << titleId << "\">" << xmlEscape(text.title) << "</title>"
-      << "<desc id=\"" << descId << "\">" << xmlEscape(text.desc) << "</desc>";
+      << "<title id=\"" << titleId << "\">" << sdk::escapeXml(text.title) << "</title>"
+      << "<desc id=\"" << descId << "\">" << sdk::escapeXml(text.desc) << "</desc>";
   double max = 0;
   for (const auto& bar : bars) {
     max = std::max(max, bar.value);
@@ -72,13 +47,13 @@ std::string svgBarChart(const ChartText& text, const std::vector<ChartBar>& bars
       double height = max > 0 ? std::max(0.0, bar.value) / max * plot : 0.0;
       double x = kSide + slot * static_cast<double>(i) + (slot - width) / 2;
       double y = kHeight - kBottom - height;
-      svg << "<g class=\"bar\"><title>" << xmlEscape(bar.label + " : " + bar.shown) << "</title>"
+      svg << "<g class=\"bar\"><title>" << sdk::escapeXml(bar.label + " : " + bar.shown) << "</title>"
           << "<rect x=\"" << fixed(x) << "\" y=\"" << fixed(y) << "\" width=\"" << fixed(width) << "\" height=\""
           << fixed(height) << "\" data-value=\"" << fixed(bar.value) << "\"/>"
           << "<text x=\"" << fixed(x + width / 2) << "\" y=\"" << fixed(y - 4)
-          << "\" text-anchor=\"middle\" font-size=\"11\">" << xmlEscape(bar.shown) << "</text>"
+          << "\" text-anchor=\"middle\" font-size=\"11\">" << sdk::escapeXml(bar.shown) << "</text>"
           << "<text x=\"" << fixed(x + width / 2) << "\" y=\"" << kHeight - kBottom + 16
-          << "\" text-anchor=\"middle\" font-size=\"11\">" << xmlEscape(bar.label) << "</text></g>";
+          << "\" text-anchor=\"middle\" font-size=\"11\">" << sdk::escapeXml(bar.label) << "</text></g>";
     }
   }
   svg << "</svg>";

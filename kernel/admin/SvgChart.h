@@ -25,7 +25,5 @@ struct ChartText {
 /// is escaped; the result is safe to insert unescaped.
 std::string svgBarChart(const ChartText& text, const std::vector<ChartBar>& bars);
 
-/// Escapes &, <, >, " and ' for XML text and attributes.
-std::string xmlEscape(const std::string& text);
 
 }  // namespace ruche::admin

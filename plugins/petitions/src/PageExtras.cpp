@@ -260,7 +260,8 @@ Value manageExtras(Context& context, const Request& request, const Petition& pet
   std::string note = posted ? request.form("delivery_note") : data["delivery_note"].asString();
   std::string alt = posted ? request.form("alt") : data["image"]["alt"].asString();
   const std::string embedUrl = context.pluginUrl("/" + id + "/embed");
-  std::string snippet = "<iframe src=\"" + xmlEscape(embedUrl) + "\" title=\"" + xmlEscape(petition.title) +
+  std::string snippet = "<iframe src=\"" + ruche::sdk::escapeXml(embedUrl) + "\" title=\"" +
+                        ruche::sdk::escapeXml(petition.title) +
                         "\" width=\"100%\" height=\"720\" loading=\"lazy\"></iframe>";
   data.set("image_action", pluginPath(context, "/manage/" + id + "/image"));
   data.set("image_delete_action", pluginPath(context, "/manage/" + id + "/image/delete"));

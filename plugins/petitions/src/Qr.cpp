@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <qrencode.h>
+#include <ruche/sdk/Escape.h>
 
 namespace petitions {
 namespace {
@@ -13,33 +14,6 @@ struct QrDeleter {
 constexpr int kQuietZone = 4;
 
 }  // namespace
-
-std::string xmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string qrSvg(const std::string& text, const std::string& title, const std::string& titleId) {
   if (text.empty() || text.find('\0') != std::string::npos) {
@@ -62,10 +36,10 @@ std::string qrSvg(const std::string& text, const std::string& title, const std::
   }
   std::string sizeText = std::to_string(size);
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + sizeText + " " + sizeText +
-         "\" width=\"200\" height=\"200\" role=\"img\" aria-labelledby=\"" + xmlEscape(titleId) +
+         "\" width=\"200\" height=\"200\" role=\"img\" aria-labelledby=\"" + ruche::sdk::escapeXml(titleId) +
          "\" shape-rendering=\"crispEdges\">"
          "<title id=\"" +
-         xmlEscape(titleId) + "\">" + xmlEscape(title) +
+         ruche::sdk::escapeXml(titleId) + "\">" + ruche::sdk::escapeXml(title) +
          "</title>"
          "<rect width=\"" +
          sizeText + "\" height=\"" + sizeText +

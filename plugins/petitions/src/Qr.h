@@ -11,7 +11,5 @@ namespace petitions {
 /// text alternative. "" when the text cannot be encoded.
 std::string qrSvg(const std::string& text, const std::string& title, const std::string& titleId = "qr-title");
 
-/// Text escaped for XML character data and attribute values.
-std::string xmlEscape(const std::string& text);
 
 }  // namespace petitions

@@ -4,6 +4,7 @@
 #include "ruche/sdk/Context.h"
 #include "ruche/sdk/Database.h"
 #include "ruche/sdk/Errors.h"
+#include "ruche/sdk/Escape.h"
 #include "ruche/sdk/Events.h"
 #include "ruche/sdk/Http.h"
 #include "ruche/sdk/Logger.h"
