@@ -26,29 +26,9 @@ namespace {
 
 const std::string kPassword = "correct horse battery";
 
-long long pendingDeliveries(TestServer& server) {
-  ruche::storage::Database::Session session(server.services().db);
-  long long n = 0;
-  *session << "SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending'", soci::into(n);
-  return n;
-}
-
 /// Waits until every event delivery is done (the change log is written).
 void settle(TestServer& server) {
-  for (int i = 0; i < 200; ++i) {
-    if (pendingDeliveries(server) == 0) {
-      return;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  FAIL("event deliveries still pending after 10 s");
-}
-
-TestServer::Options withMatching(const fs::path& dir) {
-  fs::copy(fs::path(RUCHE_TEST_PLUGINS) / "matching" / "matching", dir / "matching", fs::copy_options::recursive);
-  TestServer::Options options;
-  options.settings["plugins.dirs"] = dir.string();
-  return options;
+  REQUIRE_MESSAGE(server.waitForDeliveries(10s), "event deliveries still pending after 10 s");
 }
 
 ruche::domain::MissionInput mission(const std::string& title, const std::string& mode, const std::string& place) {
@@ -67,7 +47,7 @@ ruche::domain::MissionInput mission(const std::string& title, const std::string&
 /// profile (place, reach) is saved through the form.
 struct World {
   World(Backend backend, const std::string& place, const std::string& reachKm, bool remoteOnly = false)
-      : server(backend, withMatching(plugins.path())), volunteer(server.client()) {
+      : server(backend, TestServer::withPlugins(plugins.path(), {"matching"})), volunteer(server.client()) {
     associationId = server.createAssociation("entraide", "Entraide");
     server.app().plugins().store().setEnabled("matching", associationId, true);
     server.createAccount("lea@example.org", kPassword, "Léa");

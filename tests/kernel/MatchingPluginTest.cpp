@@ -32,28 +32,15 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-long long scalar(TestServer& server, const std::string& sql) {
-  ruche::storage::Database::Session session(server.services().db);
-  long long n = 0;
-  *session << sql, soci::into(n);
-  return n;
-}
-
 /// Waits until every event delivery is done (the change log is written).
 void settle(TestServer& server) {
-  for (int i = 0; i < 200; ++i) {
-    if (scalar(server, "SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending'") == 0) {
-      return;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  FAIL("event deliveries still pending after 10 s");
+  REQUIRE_MESSAGE(server.waitForDeliveries(10s), "event deliveries still pending after 10 s");
 }
 
+/// Matching in `dir`, on the database `databaseUrl` when given (a second
+/// server on the same data).
 TestServer::Options withMatching(const fs::path& dir, const std::string& databaseUrl = "") {
-  fs::copy(fs::path(RUCHE_TEST_PLUGINS) / "matching" / "matching", dir / "matching", fs::copy_options::recursive);
-  TestServer::Options options;
-  options.settings["plugins.dirs"] = dir.string();
+  TestServer::Options options = TestServer::withPlugins(dir, {"matching"});
   if (!databaseUrl.empty()) {
     options.settings["database.url"] = databaseUrl;
   }
@@ -354,7 +341,7 @@ TEST_CASE("matching: pages explain suggestions with the API's words, accessibly,
       CHECK(contains(world.coordinator.get(invitePath + "?invited=1").body, "Invitation envoyée"));
       CHECK(world.coordinator.postFormWithCsrf(invitePath, invitePath, {{"account_id", std::to_string(ana)}}).status ==
             303);
-      CHECK(scalar(world.server, "SELECT COUNT(*) FROM matching_invitations") == 1);
+      CHECK(world.server.scalar("SELECT COUNT(*) FROM matching_invitations") == 1);
       // Someone neither member nor opted in cannot be invited.
       long long hidden = world.server.createAccount("hidden@example.org", kPassword, "Hidden");
       CHECK(
@@ -404,7 +391,7 @@ TEST_CASE(
       soup.requiredSkills = {"cooking"};
       world.missions().create(world.associationId, 0, soup, true);
       settle(world.server);
-      CHECK(scalar(world.server, "SELECT COUNT(*) FROM matching_digest_queue") == 1);
+      CHECK(world.server.scalar("SELECT COUNT(*) FROM matching_digest_queue") == 1);
 
       long long now = ruche::storage::nowSeconds();
       world.server.app().jobs().runDue(now + 1000);
@@ -430,7 +417,7 @@ TEST_CASE(
         return n;
       };
       CHECK(count() == 1);
-      CHECK(scalar(world.server, "SELECT COUNT(*) FROM matching_digest_queue WHERE sent_at IS NULL") == 1);
+      CHECK(world.server.scalar("SELECT COUNT(*) FROM matching_digest_queue WHERE sent_at IS NULL") == 1);
 
       world.server.app().jobs().runDue(now + 8 * 86400);
       for (int i = 0; i < 100 && count() < 2; ++i) {
@@ -514,7 +501,7 @@ TEST_CASE("matching: a coordinator confirms a mentor pair, whose page is for its
       CHECK(outsider.get(pairPath).status == 403);
       CHECK(outsider.postFormWithCsrf(pairPath + "/checkins", "/me", {{"day", "2026-11-21"}, {"note", "x"}}).status ==
             403);
-      CHECK(scalar(world.server, "SELECT COUNT(*) FROM matching_checkins") == 1);
+      CHECK(world.server.scalar("SELECT COUNT(*) FROM matching_checkins") == 1);
 
       // The pair and the check-in are part of the mentor's data export.
       auto data = mentorHttp.get("/api/v1/me/data");

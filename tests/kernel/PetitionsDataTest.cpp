@@ -33,20 +33,13 @@ const std::string kApi = "/api/v1/associations/" + kSlug + "/petitions";
 /// A server with the petitions plugin on in one association and a
 /// coordinator signed in; helpers to sign, confirm and count.
 struct DataWorld {
-  explicit DataWorld(Backend backend) : server(backend, options()), coordinator(server.client()) {
+  explicit DataWorld(Backend backend)
+      : server(backend, TestServer::withPlugins(plugins.path(), {"petitions"})), coordinator(server.client()) {
     associationId = server.createAssociation(kSlug, "Données");
     server.app().plugins().store().setEnabled("petitions", associationId, true);
     coordinatorId = server.createAccount("coord@example.org", kPassword, "Camille");
     server.grantRole(coordinatorId, associationId, "coordinator");
     coordinator = server.signedIn("coord@example.org", kPassword);
-  }
-
-  TestServer::Options options() {
-    fs::copy(fs::path(RUCHE_TEST_PLUGINS) / "petitions" / "petitions", plugins.path() / "petitions",
-             fs::copy_options::recursive);
-    TestServer::Options result;
-    result.settings["plugins.dirs"] = plugins.path().string();
-    return result;
   }
 
   /// The coordinators' form fields of a petition, with `status`.
@@ -74,24 +67,11 @@ struct DataWorld {
     REQUIRE(coordinator.postFormWithCsrf(path, path, petitionFields(status, more)).status == 303);
   }
 
-  long long count(const std::string& sql) {
-    ruche::storage::Database::Session session(server.services().db);
-    long long n = 0;
-    *session << sql, soci::into(n);
-    return n;
-  }
+  long long count(const std::string& sql) { return server.scalar(sql); }
 
-  std::string text(const std::string& sql) {
-    ruche::storage::Database::Session session(server.services().db);
-    std::string value;
-    *session << sql, soci::into(value);
-    return value;
-  }
+  std::string text(const std::string& sql) { return server.scalarText(sql); }
 
-  void execute(const std::string& sql) {
-    ruche::storage::Database::Session session(server.services().db);
-    *session << sql;
-  }
+  void execute(const std::string& sql) { server.execute(sql); }
 
   std::string page(long long id) const { return kHome + "/" + std::to_string(id); }
 

@@ -42,20 +42,13 @@ std::string hidden(const std::string& html, const std::string& name) {
 /// A server with the petitions plugin on in one association and a
 /// coordinator signed in.
 struct World {
-  explicit World(Backend backend) : server(backend, options()), coordinator(server.client()) {
+  explicit World(Backend backend)
+      : server(backend, TestServer::withPlugins(plugins.path(), {"petitions"})), coordinator(server.client()) {
     associationId = server.createAssociation("page-petitions", "Pétitionnaires");
     server.app().plugins().store().setEnabled("petitions", associationId, true);
     long long coordinatorId = server.createAccount("coord@example.org", kPassword, "Camille");
     server.grantRole(coordinatorId, associationId, "coordinator");
     coordinator = server.signedIn("coord@example.org", kPassword);
-  }
-
-  TestServer::Options options() {
-    fs::copy(fs::path(RUCHE_TEST_PLUGINS) / "petitions" / "petitions", plugins.path() / "petitions",
-             fs::copy_options::recursive);
-    TestServer::Options result;
-    result.settings["plugins.dirs"] = plugins.path().string();
-    return result;
   }
 
   /// Creates a petition through the coordinators' form; returns its id.
@@ -81,19 +74,9 @@ struct World {
                                          {"status", status}});
   }
 
-  long long count(const std::string& sql) {
-    ruche::storage::Database::Session session(server.services().db);
-    long long n = 0;
-    *session << sql, soci::into(n);
-    return n;
-  }
+  long long count(const std::string& sql) { return server.scalar(sql); }
 
-  std::string text(const std::string& sql) {
-    ruche::storage::Database::Session session(server.services().db);
-    std::string value;
-    *session << sql, soci::into(value);
-    return value;
-  }
+  std::string text(const std::string& sql) { return server.scalarText(sql); }
 
   long long signatures() { return count("SELECT COUNT(*) FROM petitions_signatures"); }
 

@@ -29,20 +29,13 @@ const std::string kHome = "/a/ruche-petitions/petitions";
 /// A server with the petitions plugin on in one association, and a
 /// coordinator signed in.
 struct World {
-  explicit World(Backend backend) : server(backend, options()), coordinator(server.client()) {
+  explicit World(Backend backend)
+      : server(backend, TestServer::withPlugins(plugins.path(), {"petitions"})), coordinator(server.client()) {
     associationId = server.createAssociation("ruche-petitions", "Pétitionnaires");
     server.app().plugins().store().setEnabled("petitions", associationId, true);
     long long coordinatorId = server.createAccount("coord@example.org", kPassword, "Camille");
     server.grantRole(coordinatorId, associationId, "coordinator");
     coordinator = server.signedIn("coord@example.org", kPassword);
-  }
-
-  TestServer::Options options() {
-    fs::copy(fs::path(RUCHE_TEST_PLUGINS) / "petitions" / "petitions", plugins.path() / "petitions",
-             fs::copy_options::recursive);
-    TestServer::Options result;
-    result.settings["plugins.dirs"] = plugins.path().string();
-    return result;
   }
 
   /// Creates a petition through the coordinators' form; returns its id.
@@ -62,17 +55,9 @@ struct World {
     return count("SELECT MAX(id) FROM petitions_petitions");
   }
 
-  long long count(const std::string& sql) {
-    ruche::storage::Database::Session session(server.services().db);
-    long long n = 0;
-    *session << sql, soci::into(n);
-    return n;
-  }
+  long long count(const std::string& sql) { return server.scalar(sql); }
 
-  void execute(const std::string& sql) {
-    ruche::storage::Database::Session session(server.services().db);
-    *session << sql;
-  }
+  void execute(const std::string& sql) { server.execute(sql); }
 
   std::string page(long long id) const { return kHome + "/" + std::to_string(id); }
 

@@ -29,10 +29,7 @@ struct CachingServer {
     options.settings["database.read_cache_ms"] = "60000";
     return options;
   }
-  void exec(const std::string& sql) {
-    storage::Database::Session session(server.services().db);
-    *session << sql;
-  }
+  void exec(const std::string& sql) { server.execute(sql); }
   TestServer server;
 };
 
@@ -110,10 +107,7 @@ TEST_CASE("with database.read_cache_ms at 0 nothing is kept") {
       long long jardins = server.createAssociation("jardins", "Les Jardins");
       auto visitor = server.client();
       CHECK(langOf(visitor.get("/a/jardins").body) == "fr");
-      {
-        storage::Database::Session session(server.services().db);
-        *session << "UPDATE associations SET default_locale = 'en' WHERE id = :id", soci::use(jardins);
-      }
+      server.execute("UPDATE associations SET default_locale = 'en' WHERE id = " + std::to_string(jardins));
       CHECK(langOf(visitor.get("/a/jardins").body) == "en");
     }
   }

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unistd.h>
 
 #include "kernel/auth/Secrets.h"
@@ -189,6 +190,54 @@ void TestServer::grantRole(long long accountId, long long associationId, const s
     sql << "INSERT INTO memberships (account_id, association_id, role, created_at) VALUES (:a, :s, :r, :t)",
         soci::use(accountId), soci::use(associationId), soci::use(role), soci::use(now);
   });
+}
+
+long long TestServer::scalar(const std::string& sql) {
+  storage::Database::Session session(services().db);
+  long long value = 0;
+  *session << sql, soci::into(value);
+  return value;
+}
+
+std::string TestServer::scalarText(const std::string& sql) {
+  storage::Database::Session session(services().db);
+  std::string value;
+  *session << sql, soci::into(value);
+  return value;
+}
+
+void TestServer::execute(const std::string& sql) {
+  storage::Database::Session session(services().db);
+  *session << sql;
+}
+
+bool TestServer::waitForDeliveries(std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (scalar("SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending'") == 0) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+TestServer::Options TestServer::withPlugins(const std::filesystem::path& dir, const std::vector<std::string>& names) {
+#ifdef RUCHE_TEST_PLUGINS
+  for (const auto& name : names) {
+    std::filesystem::copy(std::filesystem::path(RUCHE_TEST_PLUGINS) / name / name, dir / name,
+                          std::filesystem::copy_options::recursive);
+  }
+#else
+  if (!names.empty()) {
+    throw std::logic_error("this test binary is built without RUCHE_TEST_PLUGINS: no test plugins to copy");
+  }
+#endif
+  Options options;
+  options.settings["plugins.dirs"] = dir.string();
+  return options;
 }
 
 }  // namespace ruche::testing

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -67,6 +68,19 @@ class TestServer {
   long long createAssociation(const std::string& slug, const std::string& name);
   /// Gives the account a role (admin | coordinator | volunteer) in the association.
   void grantRole(long long accountId, long long associationId, const std::string& role);
+
+  /// The first column of the first row of `sql` (a test's check), as an
+  /// integer or as text; 0 or "" when there is no row.
+  long long scalar(const std::string& sql);
+  std::string scalarText(const std::string& sql);
+  /// Runs `sql` behind the server's back (a test's set-up).
+  void execute(const std::string& sql);
+  /// Waits up to `limit` until no event delivery is pending; whether none is.
+  bool waitForDeliveries(std::chrono::milliseconds limit);
+
+  /// Options whose plugins folder `dir` holds a copy of the built test
+  /// plugins `names` (from RUCHE_TEST_PLUGINS), e.g. {"petitions"}.
+  static Options withPlugins(const std::filesystem::path& dir, const std::vector<std::string>& names);
 
  private:
   TempDir dir_;
