@@ -24,17 +24,6 @@ void exec(TestServer& server, const std::string& sql) {
   server.services().db.transaction([&](soci::session& s) { s << sql; });
 }
 
-long long insertMission(TestServer& server, long long associationId, const std::string& title) {
-  long long id = 0;
-  long long now = ruche::storage::nowSeconds();
-  server.services().db.transaction([&](soci::session& sql) {
-    sql << "INSERT INTO missions (association_id, title, description, kind, mode, status, created_at, updated_at) "
-           "VALUES (:a, :t, 'Une mission', 'regular', 'remote', 'published', :c, :u) RETURNING id",
-        soci::use(associationId), soci::use(title), soci::use(now), soci::use(now), soci::into(id);
-  });
-  return id;
-}
-
 long long insertApplication(TestServer& server, long long missionId, long long accountId, const std::string& status,
                             long long createdAt) {
   long long id = 0;
@@ -127,7 +116,7 @@ TEST_CASE("dates on a volunteer's pages are shown in their own time zone, in the
       TestServer server(backend);
       long long jardins = server.createAssociation("jardins", "Les Jardins");
       long long volunteer = server.createAccount("vol@example.org", kPassword, "Vol");
-      long long mission = insertMission(server, jardins, "Arroser");
+      long long mission = server.createMission(jardins, "Arroser");
       long long application = insertApplication(server, mission, volunteer, "applied", 1700000000);
       auto http = server.signedIn("vol@example.org", kPassword);
       std::string page = "/me/applications/" + std::to_string(application);
@@ -140,7 +129,7 @@ TEST_CASE("dates on a volunteer's pages are shown in their own time zone, in the
       CHECK(contains(http.get(page + "?lang=en").body, "Nov 14, 2023, 5:13"));
 
       // Before applying, the association's charter is shown.
-      long long other = insertMission(server, jardins, "Planter");
+      long long other = server.createMission(jardins, "Planter");
       auto apply = http.get("/missions/" + std::to_string(other) + "/apply?lang=fr");
       CHECK(apply.status == 200);
       CHECK(contains(apply.body, "respecter les personnes accompagnées"));
@@ -321,7 +310,7 @@ TEST_CASE(
       std::string month = ruche::themes::monthOf(now, "Europe/Paris");
       std::string previous = ruche::admin::monthBefore(month, 1);
 
-      long long mission = insertMission(server, jardins, "Arroser");
+      long long mission = server.createMission(jardins, "Arroser");
       long long a1 = insertApplication(server, mission, anna, "active", now - 3600);
       insertEvent(server, a1, "applied", "interview_scheduled", admin, now - 1800);   // answered in time
       insertEvent(server, a1, "training_done", "active", admin, now - 600);           // a place filled
@@ -330,7 +319,7 @@ TEST_CASE(
       insertHours(server, b1, bob, jardins, month + "-01", 60);
       insertHours(server, a1, anna, jardins, previous + "-15", 30);
       // Another association's hours never count here.
-      long long elsewhere = insertMission(server, other, "Ailleurs");
+      long long elsewhere = server.createMission(other, "Ailleurs");
       long long c1 = insertApplication(server, elsewhere, anna, "active", now - 3600);
       insertHours(server, c1, anna, other, month + "-01", 600);
 
@@ -367,9 +356,9 @@ TEST_CASE("a volunteer's summary shows what they gave and downloads it as CSV an
       long long anna = server.createAccount("anna@example.org", kPassword, "Anna");
       long long bob = server.createAccount("bob@example.org", kPassword, "Bob");
       long long now = ruche::storage::nowSeconds();
-      long long water = insertMission(server, jardins, "Jardin partagé");
-      long long formula = insertMission(server, jardins, "=HYPERLINK(1)");
-      long long pending = insertMission(server, jardins, "Pas encore");
+      long long water = server.createMission(jardins, "Jardin partagé");
+      long long formula = server.createMission(jardins, "=HYPERLINK(1)");
+      long long pending = server.createMission(jardins, "Pas encore");
       long long a1 = insertApplication(server, water, anna, "active", now);
       insertHours(server, a1, anna, jardins, "2026-01-10", 90);
       insertApplication(server, formula, anna, "completed", now);

@@ -19,17 +19,6 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-long long insertMission(TestServer& server, long long associationId, const std::string& title) {
-  long long id = 0;
-  long long now = ruche::storage::nowSeconds();
-  server.services().db.transaction([&](soci::session& sql) {
-    sql << "INSERT INTO missions (association_id, title, description, kind, mode, status, created_at, updated_at) "
-           "VALUES (:a, :t, 'Une mission', 'regular', 'remote', 'published', :c, :u) RETURNING id",
-        soci::use(associationId), soci::use(title), soci::use(now), soci::use(now), soci::into(id);
-  });
-  return id;
-}
-
 // The unsubscribe URL of a text part: from "http" to the end of its line.
 std::string unsubscribeUrl(const std::string& text) {
   auto at = text.find("/unsubscribe?token=");
@@ -66,7 +55,7 @@ TEST_CASE("a notification arrives as text and HTML alternatives that both carry 
       long long coordinatorId = server.createAccount("coord@example.org", kPassword, "Camille Coordinatrice");
       server.createAccount("vol@example.org", kPassword, "Élodie Bénévole");
       server.grantRole(coordinatorId, associationId, "coordinator");
-      long long missionId = insertMission(server, associationId, kTitle);
+      long long missionId = server.createMission(associationId, kTitle);
       HttpClient volunteer = server.signedIn("vol@example.org", kPassword);
       std::string page = "/missions/" + std::to_string(missionId) + "/apply";
       REQUIRE(volunteer.postFormWithCsrf(page, page, {{"motivation", "J'aime les abeilles"}}).status == 303);
@@ -120,7 +109,7 @@ TEST_CASE("a notification's HTML part is in the recipient's language") {
       server.services().db.transaction([&](soci::session& sql) {
         sql << "UPDATE accounts SET locale = 'en' WHERE id = :i", soci::use(volunteerId);
       });
-      long long missionId = insertMission(server, associationId, "Accueil du rucher");
+      long long missionId = server.createMission(associationId, "Accueil du rucher");
       HttpClient volunteer = server.signedIn("vol@example.org", kPassword);
       HttpClient coordinator = server.signedIn("coord@example.org", kPassword);
       std::string page = "/missions/" + std::to_string(missionId) + "/apply";

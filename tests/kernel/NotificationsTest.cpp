@@ -19,17 +19,6 @@ namespace {
 
 const char* const kPassword = "correct horse battery";
 
-long long insertMission(TestServer& server, long long associationId, const std::string& title) {
-  long long id = 0;
-  long long now = ruche::storage::nowSeconds();
-  server.services().db.transaction([&](soci::session& sql) {
-    sql << "INSERT INTO missions (association_id, title, description, kind, mode, status, created_at, updated_at) "
-           "VALUES (:a, :t, 'Une mission', 'regular', 'remote', 'published', :c, :u) RETURNING id",
-        soci::use(associationId), soci::use(title), soci::use(now), soci::use(now), soci::into(id);
-  });
-  return id;
-}
-
 long long scalar(TestServer& server, const std::string& sql, long long id) {
   ruche::storage::Database::Session session(server.services().db);
   long long n = 0;
@@ -75,7 +64,7 @@ struct World {
     server.grantRole(memberId, associationId, "volunteer");
     server.services().db.transaction(
         [&](soci::session& sql) { sql << "UPDATE accounts SET locale = 'en' WHERE id = :i", soci::use(volunteerId); });
-    missionId = insertMission(server, associationId, "Accueil du rucher");
+    missionId = server.createMission(associationId, "Accueil du rucher");
   }
 
   long long apply(HttpClient& client) {

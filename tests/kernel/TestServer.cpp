@@ -182,6 +182,17 @@ long long TestServer::createAssociation(const std::string& slug, const std::stri
   return id;
 }
 
+long long TestServer::createMission(long long associationId, const std::string& title) {
+  long long id = 0;
+  long long now = storage::nowSeconds();
+  services().db.transaction([&](soci::session& sql) {
+    sql << "INSERT INTO missions (association_id, title, description, kind, mode, status, created_at, updated_at) "
+           "VALUES (:a, :t, 'Une mission', 'regular', 'remote', 'published', :c, :u) RETURNING id",
+        soci::use(associationId), soci::use(title), soci::use(now), soci::use(now), soci::into(id);
+  });
+  return id;
+}
+
 void TestServer::grantRole(long long accountId, long long associationId, const std::string& role) {
   long long now = storage::nowSeconds();
   services().db.transaction([&](soci::session& sql) {

@@ -66,6 +66,8 @@ class TestServer {
   HttpClient signedIn(const std::string& email, const std::string& password) const;
   /// An association created directly in the database; returns its id.
   long long createAssociation(const std::string& slug, const std::string& name);
+  /// A published remote mission created directly in the database; returns its id.
+  long long createMission(long long associationId, const std::string& title);
   /// Gives the account a role (admin | coordinator | volunteer) in the association.
   void grantRole(long long accountId, long long associationId, const std::string& role);
 
