@@ -50,6 +50,17 @@ std::string newClaimToken() {
 
 const std::size_t kMaxErrorLength = 2000;
 
+/// Binds `ids` to `st` as :i0, :i1, … and returns ":i0, :i1, …" for an IN list.
+std::string bindIds(soci::statement& st, const std::vector<long long>& ids) {
+  std::string names;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::string name = "i" + std::to_string(i);
+    names += (i == 0 ? ":" : ", :") + name;
+    st.exchange(soci::use(ids[i], name));
+  }
+  return names;
+}
+
 }  // namespace
 
 class EventBus::Impl {
@@ -98,7 +109,11 @@ class EventBus::Impl {
 
  private:
   std::vector<Delivery> claim(const std::vector<Registration>& subscribers, const std::string& token);
-  void renewLease(const std::string& token);
+  /// Where the next claim starts in due order: the floor, or 0 when a whole
+  /// scan is due (see BusOptions::fullScanEvery).
+  long long scanFloor(long long now);
+  void raiseScanFloor(long long floor);
+  void renewLease(const std::vector<Delivery>& claimed, const std::string& token);
   /// Marks the deliveries delivered, in one statement.
   void recordSuccesses(const std::vector<const Delivery*>& delivered, const std::string& token);
   void recordFailure(const Delivery& delivery, const std::string& token, const std::string& error);
@@ -111,11 +126,15 @@ class EventBus::Impl {
   bool stopping_ = false;
   bool woken_ = false;  ///< set by wake(), so a wake-up during a batch is not lost
   std::vector<std::thread> threads_;
+  std::mutex floorMutex_;
+  long long scanFloor_ = 0;       ///< claims start here (ms, next_attempt_at)...
+  long long nextFullScanAt_ = 0;  ///< ...except one from the start at this time
 };
 
 std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& subscribers, const std::string& token) {
   long long now = nowMs();
   long long lockedUntil = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
+  long long floor = scanFloor(now);
   std::string names;
   for (std::size_t i = 0; i != subscribers.size(); ++i) {
     names += (i == 0 ? ":s" : ", :s") + std::to_string(i);
@@ -124,16 +143,31 @@ std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& sub
   // (another process, a plugin not loaded here) is left to its owner.
   std::string text =
       "UPDATE event_deliveries SET claim_token = :token, locked_until = :until, attempts = attempts + 1 "
-      "WHERE id IN (SELECT id FROM event_deliveries WHERE status = 'pending' AND next_attempt_at <= :due "
-      "AND locked_until <= :free AND subscriber IN (" +
+      "WHERE id IN (SELECT id FROM event_deliveries WHERE status = 'pending' AND next_attempt_at >= :floor "
+      "AND next_attempt_at <= :due AND locked_until <= :free AND subscriber IN (" +
       names + ") ORDER BY next_attempt_at, id LIMIT " + std::to_string(std::max(options_.batchSize, 1)) +
-      (db_.backend() == storage::Backend::Postgres ? " FOR UPDATE SKIP LOCKED" : "") + ")";
+      (db_.backend() == storage::Backend::Postgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING id";
   std::vector<Delivery> claimed;
+  long long oldestClaimed = 0;
   db_.transaction([&](soci::session& sql) {
+    if (db_.backend() == storage::Backend::Postgres) {
+      // The pending index holds an entry for every delivery done since the
+      // last VACUUM until then. A bitmap scan (the planner's choice when
+      // its statistics saw few pending rows) visits them all on every
+      // claim; an index scan in claim order marks them dead once and stops
+      // at its batch.
+      sql << "SET LOCAL enable_bitmapscan = off";
+    }
+    // RETURNING names the claimed rows: claim_token has no index, so that
+    // the claim changes no indexed column and PostgreSQL updates the row in
+    // place (a HOT update: no new index entries).
+    std::vector<long long> ids(static_cast<std::size_t>(std::max(options_.batchSize, 1)));
     {
       soci::statement st(sql);
+      st.exchange(soci::into(ids));
       st.exchange(soci::use(token));
       st.exchange(soci::use(lockedUntil));
+      st.exchange(soci::use(floor));
       st.exchange(soci::use(now));
       st.exchange(soci::use(now));
       for (const auto& subscriber : subscribers) {
@@ -142,30 +176,81 @@ std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& sub
       st.alloc();
       st.prepare(text);
       st.define_and_bind();
-      st.execute(true);
+      if (!st.execute(true)) {
+        ids.clear();
+      }
+    }
+    if (ids.empty()) {
+      return;
     }
     Delivery row;
-    soci::statement st =
-        (sql.prepare << "SELECT d.id, d.subscriber, d.attempts, e.id, e.topic, e.association_id, e.payload, "
-                        "e.created_at FROM event_deliveries d JOIN event_outbox e ON e.id = d.event_id "
-                        "WHERE d.claim_token = :token ORDER BY d.next_attempt_at, d.id",
-         soci::use(token), soci::into(row.id), soci::into(row.subscriber), soci::into(row.attempt),
-         soci::into(row.event.id), soci::into(row.event.topic), soci::into(row.event.associationId),
-         soci::into(row.event.payload), soci::into(row.event.createdAt));
+    long long dueAt = 0;
+    soci::statement st(sql);
+    std::string names = bindIds(st, ids);
+    st.exchange(soci::into(row.id));
+    st.exchange(soci::into(row.subscriber));
+    st.exchange(soci::into(row.attempt));
+    st.exchange(soci::into(dueAt));
+    st.exchange(soci::into(row.event.id));
+    st.exchange(soci::into(row.event.topic));
+    st.exchange(soci::into(row.event.associationId));
+    st.exchange(soci::into(row.event.payload));
+    st.exchange(soci::into(row.event.createdAt));
+    st.alloc();
+    st.prepare(
+        "SELECT d.id, d.subscriber, d.attempts, d.next_attempt_at, e.id, e.topic, e.association_id, e.payload, "
+        "e.created_at FROM event_deliveries d JOIN event_outbox e ON e.id = d.event_id WHERE d.id IN (" +
+            names + ") ORDER BY d.next_attempt_at, d.id",
+        soci::details::st_one_time_query);
+    st.define_and_bind();
     st.execute();
     while (st.fetch()) {
       row.idempotencyKey = std::to_string(row.event.id) + ":" + row.subscriber;
+      if (claimed.empty()) {
+        oldestClaimed = dueAt;  // ordered by next_attempt_at
+      }
       claimed.push_back(row);
     }
   });
+  if (!claimed.empty()) {
+    raiseScanFloor(oldestClaimed - std::chrono::duration_cast<std::chrono::milliseconds>(options_.lateCommit).count());
+  }
   return claimed;
 }
 
-void EventBus::Impl::renewLease(const std::string& token) {
+long long EventBus::Impl::scanFloor(long long now) {
+  std::lock_guard<std::mutex> lock(floorMutex_);
+  if (now >= nextFullScanAt_) {
+    nextFullScanAt_ = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.fullScanEvery).count();
+    return 0;
+  }
+  return scanFloor_;
+}
+
+void EventBus::Impl::raiseScanFloor(long long floor) {
+  std::lock_guard<std::mutex> lock(floorMutex_);
+  scanFloor_ = std::max(scanFloor_, floor);
+}
+
+void EventBus::Impl::renewLease(const std::vector<Delivery>& claimed, const std::string& token) {
   long long lockedUntil = nowMs() + std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
+  std::vector<long long> ids;
+  for (const auto& delivery : claimed) {
+    ids.push_back(delivery.id);
+  }
   storage::Database::Session session(db_);
-  *session << "UPDATE event_deliveries SET locked_until = :until WHERE claim_token = :token AND status = 'pending'",
-      soci::use(lockedUntil), soci::use(token);
+  soci::statement st(*session);
+  std::string names = bindIds(st, ids);
+  st.exchange(soci::use(lockedUntil, "until"));
+  st.exchange(soci::use(token, "token"));
+  st.alloc();
+  st.prepare(
+      "UPDATE event_deliveries SET locked_until = :until WHERE claim_token = :token AND status = 'pending' "
+      "AND id IN (" +
+          names + ")",
+      soci::details::st_one_time_query);
+  st.define_and_bind();
+  st.execute(true);
 }
 
 void EventBus::Impl::recordSuccesses(const std::vector<const Delivery*>& delivered, const std::string& token) {
@@ -177,12 +262,11 @@ void EventBus::Impl::recordSuccesses(const std::vector<const Delivery*>& deliver
   long long now = nowMs();
   storage::Database::Session session(db_);
   soci::statement st(*session);
-  std::string ids;
-  for (std::size_t i = 0; i < delivered.size(); ++i) {
-    std::string name = "i" + std::to_string(i);
-    ids += (i == 0 ? ":" : ", :") + name;
-    st.exchange(soci::use(delivered[i]->id, name));
+  std::vector<long long> idList;
+  for (const auto* delivery : delivered) {
+    idList.push_back(delivery->id);
   }
+  std::string ids = bindIds(st, idList);
   st.exchange(soci::use(now, "now"));
   st.exchange(soci::use(token, "token"));
   st.alloc();
@@ -245,7 +329,7 @@ int EventBus::Impl::dispatchOnce() {
     // A slow batch keeps its rows: the lease is pushed forward while this
     // process is alive, and lapses only when it dies.
     if (nowMs() >= renewAt) {
-      renewLease(token);
+      renewLease(claimed, token);
       renewAt = nowMs() + leaseMs / 2;
     }
     auto it = std::find_if(registered.begin(), registered.end(),
@@ -287,6 +371,14 @@ void EventBus::Impl::loop() {
     }
     if (attempted == 0) {
       wake_.wait_for(lock, options_.pollInterval, [this] { return stopping_ || woken_; });
+      if (stopping_) {
+        return;
+      }
+    } else if (attempted < options_.batchSize && options_.gatherDelay.count() > 0) {
+      // A partial batch: in a burst every commit wakes the dispatcher, and
+      // claiming each commit's few deliveries cost the database more than
+      // the deliveries. Waiting a moment lets the next claim take a batch.
+      wake_.wait_for(lock, options_.gatherDelay, [this] { return stopping_; });
       if (stopping_) {
         return;
       }

@@ -53,6 +53,20 @@ struct BusOptions {
   int batchSize = 50;
   std::chrono::seconds claimLease{60};  ///< a crashed process's claims expire
   int dispatcherThreads = 1;
+  /// A claim starts at the oldest due time it claimed last, minus this:
+  /// deliveries done meanwhile are skipped, not walked again (in a burst,
+  /// PostgreSQL's index keeps them until VACUUM). A publisher whose
+  /// transaction commits later than this after it published is still
+  /// delivered, by the next whole scan.
+  std::chrono::milliseconds lateCommit{500};
+  /// How often a claim scans every due delivery from the start anyway: the
+  /// late commits above, and the rows of a dispatcher that died (their
+  /// lease ran out), wait at most this long.
+  std::chrono::milliseconds fullScanEvery{5000};
+  /// After a claim that found fewer than batchSize deliveries, a dispatcher
+  /// thread waits this long before the next claim (an idle one still
+  /// wakes at once): a burst is then claimed in batches, not commit by commit.
+  std::chrono::milliseconds gatherDelay{20};
 };
 
 /// BusOptions from the configuration keys events.* (max_attempts,

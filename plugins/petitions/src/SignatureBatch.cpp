@@ -146,12 +146,24 @@ struct Waiter {
   bool released = false;
 };
 
-/// The signatures of one association waiting for their batch, and whether
-/// a leader is writing one now.
+/// At most this many written batches of one association wait for their
+/// commit at once. A batch's commit is mostly waiting for the disk, so the
+/// next leader writes meanwhile (a pipeline); each committing batch holds
+/// one of the pool's connections, hence a small bound.
+constexpr int kMaxCommitting = 2;
+
+/// The signatures of one association waiting for their batch, whether a
+/// leader is writing one now, and how many written batches are committing.
 struct Queue {
   std::mutex mutex;
   std::deque<Waiter*> waiting;
   bool writing = false;
+  int committing = 0;
+
+  /// Whether a waiter may lead a batch now: one writes at a time (so
+  /// batches never wait on each other's rows while writing), while earlier
+  /// ones commit.
+  bool mayLead() const { return !writing && committing < kMaxCommitting; }
 };
 
 Queue& queueOf(long long associationId) {
@@ -165,23 +177,39 @@ Queue& queueOf(long long associationId) {
   return *queue;
 }
 
-/// The leader's part: writes `batch` and commits it. Never throws: a
-/// failure is each item's result.
-void writeAndCommit(Context& context, const std::vector<PendingSignature*>& batch) noexcept {
+/// Marks every item of `batch` Failed after `what` failed; never throws.
+void failBatch(Context& context, const std::vector<PendingSignature*>& batch, const char* what,
+               const std::exception* error) noexcept {
   try {
-    writeSignatures(context, batch);
-    context.db().commit();
-    return;
-  } catch (const std::exception& e) {
-    try {
-      context.log().error(std::string("a batch of signatures could not be committed: ") + e.what());
-    } catch (...) {
-      // The items' results below matter more than the log line.
-    }
+    context.log().error(std::string(what) + (error != nullptr ? std::string(": ") + error->what() : std::string()));
   } catch (...) {
+    // The items' results below matter more than the log line.
   }
   for (auto* item : batch) {
     item->result = Result::Failed;
+  }
+}
+
+/// The leader's first part: writes `batch`. Never throws: a failure is
+/// each item's result (writeSignatures rolls its own writes back).
+void writeBatch(Context& context, const std::vector<PendingSignature*>& batch) noexcept {
+  try {
+    writeSignatures(context, batch);
+  } catch (const std::exception& e) {
+    failBatch(context, batch, "a batch of signatures could not be written", &e);
+  } catch (...) {
+    failBatch(context, batch, "a batch of signatures could not be written", nullptr);
+  }
+}
+
+/// The leader's second part: commits what writeBatch wrote. Never throws.
+void commitBatch(Context& context, const std::vector<PendingSignature*>& batch) noexcept {
+  try {
+    context.db().commit();
+  } catch (const std::exception& e) {
+    failBatch(context, batch, "a batch of signatures could not be committed", &e);
+  } catch (...) {
+    failBatch(context, batch, "a batch of signatures could not be committed", nullptr);
   }
 }
 
@@ -239,14 +267,14 @@ void submitSignature(Context& context, PendingSignature& item) {
   queue.waiting.push_back(&me);
   LeaveQueue leave{queue, me};
   while (!me.released) {
-    if (queue.writing) {
+    if (!queue.mayLead()) {
       me.wake.wait(lock);
       continue;
     }
     // Leader: takes what waits (the oldest first), writes it outside the
     // lock. Everything that may throw (allocations) comes before `writing`
-    // is set, and writeAndCommit does not throw: the queue never stays
-    // marked as being written.
+    // is set, and writeBatch and commitBatch do not throw: the queue never
+    // stays marked as being written or committed.
     std::size_t take = std::min(kMaxBatch, queue.waiting.size());
     std::vector<Waiter*> waiters(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
     std::vector<PendingSignature*> batch;
@@ -257,14 +285,23 @@ void submitSignature(Context& context, PendingSignature& item) {
     queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
     queue.writing = true;
     lock.unlock();
-    writeAndCommit(context, batch);
+    writeBatch(context, batch);
     lock.lock();
+    // Written: while this batch commits, the next one may be written.
     queue.writing = false;
+    ++queue.committing;
+    if (!queue.waiting.empty() && queue.mayLead()) {
+      queue.waiting.front()->wake.notify_one();
+    }
+    lock.unlock();
+    commitBatch(context, batch);
+    lock.lock();
+    --queue.committing;
     for (auto* waiter : waiters) {
       waiter->released = true;  // its result is set
       waiter->wake.notify_one();
     }
-    if (!queue.waiting.empty()) {
+    if (!queue.waiting.empty() && queue.mayLead()) {
       queue.waiting.front()->wake.notify_one();  // leads the next batch
     }
   }
