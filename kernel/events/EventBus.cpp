@@ -158,9 +158,9 @@ std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& sub
       // at its batch.
       sql << "SET LOCAL enable_bitmapscan = off";
     }
-    // RETURNING names the claimed rows: claim_token has no index, so that
-    // the claim changes no indexed column and PostgreSQL updates the row in
-    // place (a HOT update: no new index entries).
+    // RETURNING names the claimed rows, so claim_token needs no index: the
+    // claim changes no indexed column, and PostgreSQL adds no index entry
+    // for it where the row's page has room (a HOT update).
     std::vector<long long> ids(static_cast<std::size_t>(std::max(options_.batchSize, 1)));
     {
       soci::statement st(sql);

@@ -48,14 +48,12 @@ const char* const kPendingIndex = R"SQL(
 CREATE INDEX event_deliveries_pending ON event_deliveries (next_attempt_at, id) WHERE status = 'pending';
 )SQL";
 
-// A claim sets claim_token, locked_until and attempts. Without an index on
-// claim_token (the dispatcher now names its rows by id) none of them is
-// indexed, and with room left on each page PostgreSQL rewrites the row in
-// place (a HOT update) instead of adding an entry to each of the table's
-// indexes for every claimed delivery.
-const char* const kClaimInPlace = R"SQL(
+// The dispatcher now names its claimed rows by id (the claim's RETURNING),
+// so claim_token needs no index: each claim and each delivered mark adds
+// one index entry less per delivery. (A lower fillfactor, for in-place
+// claims, was measured too: it slowed publishing by a quarter.)
+const char* const kNoClaimIndex = R"SQL(
 DROP INDEX event_deliveries_claim;
-{{postgres}} ALTER TABLE event_deliveries SET (fillfactor = 70);
 )SQL";
 
 }  // namespace
@@ -64,7 +62,7 @@ const storage::ModuleMigrations& EventBus::migrations() {
   static const storage::ModuleMigrations module{"events",
                                                 {{1, "outbox and deliveries", kOutboxAndDeliveries},
                                                  {2, "index of pending deliveries", kPendingIndex},
-                                                 {3, "claims rewrite deliveries in place", kClaimInPlace}}};
+                                                 {3, "no index on claim tokens", kNoClaimIndex}}};
   return module;
 }
 

@@ -39,18 +39,7 @@ std::vector<std::string> Migrator::statementsFor(const std::string& sql, Backend
   if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
     statements.push_back(current);
   }
-  // "{{postgres}} STATEMENT": PostgreSQL's alone (a storage parameter, say).
-  const std::string postgresOnly = "{{postgres}}";
-  std::vector<std::string> kept;
-  for (auto& statement : statements) {
-    if (statement.compare(0, postgresOnly.size(), postgresOnly) != 0) {
-      kept.push_back(std::move(statement));
-    } else if (auto start = statement.find_first_not_of(" \t\r\n", postgresOnly.size());
-               backend == Backend::Postgres && start != std::string::npos) {
-      kept.push_back(statement.substr(start));
-    }
-  }
-  return kept;
+  return statements;
 }
 
 void Migrator::ensureTable() {

@@ -35,10 +35,8 @@ class Migrator {
 
   std::vector<MigrationStatus> status(const std::vector<ModuleMigrations>& modules);
 
-  /// Rewrites the backend placeholders of a migration text ({{id}}, {{blob}})
-  /// and splits it into single statements (SQLite executes one statement per
-  /// call). A statement that begins with {{postgres}} is PostgreSQL's alone:
-  /// kept without the marker there, left out on SQLite.
+  /// Rewrites the backend placeholders of a migration text and splits it into
+  /// single statements (SQLite executes one statement per call).
   static std::vector<std::string> statementsFor(const std::string& sql, Backend backend);
 
  private:

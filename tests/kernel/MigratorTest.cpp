@@ -19,18 +19,6 @@ TEST_CASE("migration text splits into statements and adapts to the backend") {
   CHECK(pg[0].back() != ';');
 }
 
-TEST_CASE("a migration statement marked {{postgres}} runs on PostgreSQL alone, without its marker") {
-  const std::string text =
-      "CREATE TABLE a (x INTEGER);\n{{postgres}} ALTER TABLE a SET (fillfactor = 70);\n{{postgres}}\n";
-  auto sqlite = storage::Migrator::statementsFor(text, storage::Backend::Sqlite);
-  REQUIRE(sqlite.size() == 1);
-  CHECK(sqlite[0] == "CREATE TABLE a (x INTEGER)");
-  auto pg = storage::Migrator::statementsFor(text, storage::Backend::Postgres);
-  REQUIRE(pg.size() == 2);
-  CHECK(pg[0] == "CREATE TABLE a (x INTEGER)");
-  CHECK(pg[1] == "ALTER TABLE a SET (fillfactor = 70)");
-}
-
 TEST_CASE("migrations apply once, are recorded, and a newer database is refused") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
