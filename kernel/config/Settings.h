@@ -20,7 +20,10 @@ struct SmtpSettings {
 struct HttpSettings {
   std::string listenHost = "127.0.0.1";
   int listenPort = 8080;
-  int threads = 64;
+  /// Above the keep-alive connections a reverse proxy keeps open (nginx:
+  /// `keepalive` per worker × workers): at capacity every response closes
+  /// its connection, so that nobody waits behind idle ones (HttpServer).
+  int threads = 128;
   int queue = 4096;
   int backlog = 1024;
   int keepAliveSeconds = 3;

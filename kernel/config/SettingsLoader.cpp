@@ -89,7 +89,7 @@ const std::vector<KeyDef>& keyDefs() {
          s.dataDir = v;
        }},
       {{"http.listen", "", "address and port to listen on, HOST:PORT (default 127.0.0.1:8080)"}, setListen},
-      {{"http.threads", "", "worker threads serving requests (default 64)"},
+      {{"http.threads", "", "worker threads serving requests (default 128)"},
        [](Settings& s, const std::string& k, const std::string& v) { s.http.threads = parseInt(k, v, 2, 4096); }},
       {{"http.queue", "", "accepted connections waiting for a thread (default 4096)"},
        [](Settings& s, const std::string& k, const std::string& v) { s.http.queue = parseInt(k, v, 1, 100000); }},
