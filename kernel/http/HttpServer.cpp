@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 #include <thread>
@@ -70,6 +71,19 @@ std::map<std::string, std::string> parseCookies(const std::string& header) {
   return cookies;
 }
 
+/// `IP "METHOD TARGET" STATUS BYTES 1.2ms`, built directly: Poco::format
+/// cost more than the rest of the line's way to the log.
+std::string accessLine(const std::string& ip, const std::string& method, const std::string& target, int status,
+                       std::size_t bytes, long long micros) {
+  char millis[32];
+  std::snprintf(millis, sizeof millis, "%.1fms", static_cast<double>(micros) / 1000.0);
+  std::string line;
+  line.reserve(ip.size() + method.size() + target.size() + 48);
+  line.append(ip).append(" \"").append(method).append(" ").append(target).append("\" ");
+  line.append(std::to_string(status)).append(" ").append(std::to_string(bytes)).append(" ").append(millis);
+  return line;
+}
+
 }  // namespace
 
 class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
@@ -100,9 +114,11 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     }
     auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-    Poco::Logger::get("ruche.access")
-        .information("%s \"%s %s\" %d %z %.1fms", request.remoteIp, in.getMethod(), redactTokens(in.getURI()),
-                     response.status, response.body.size(), static_cast<double>(micros) / 1000.0);
+    static Poco::Logger& accessLog = Poco::Logger::get("ruche.access");
+    if (accessLog.information()) {
+      accessLog.information(accessLine(request.remoteIp, in.getMethod(), redactTokens(in.getURI()), response.status,
+                                       response.body.size(), micros));
+    }
     setCurrentRequestId("");
   }
 
