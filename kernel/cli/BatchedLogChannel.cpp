@@ -14,11 +14,16 @@ BatchedLogChannel::~BatchedLogChannel() {
 
 void BatchedLogChannel::open() {
   std::lock_guard<std::mutex> lock(mutex_);
+  startWriter();
+}
+
+bool BatchedLogChannel::startWriter() {
   if (running_ || closing_) {
-    return;
+    return running_;
   }
+  writer_ = std::thread([this] { run(); });  // it waits for our lock
   running_ = true;
-  writer_ = std::thread([this] { run(); });
+  return true;
 }
 
 void BatchedLogChannel::close() {
@@ -38,26 +43,38 @@ void BatchedLogChannel::log(const Poco::Message& message) {
   const std::string& text = message.getText();
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    if (!closing_) {
-      if (!running_) {
-        lock.unlock();
-        open();
-        lock.lock();
+    bool writer = running_;
+    if (!writer && !closing_) {
+      try {
+        writer = startWriter();
+      } catch (const std::exception&) {
+        writer = false;  // no thread to be had: this line is written below
       }
-      if (buffer_.size() + text.size() + 1 > maxBuffered_) {
-        ++dropped_;
+    }
+    // While the writer runs (even closing), the line goes through it, so
+    // lines stay in order; once it has stopped, the caller writes.
+    if (writer) {
+      if (buffer_.size() + writing_ + text.size() + 1 > maxBuffered_) {
+        if (dropped_++ == 0) {
+          lock.unlock();
+          wake_.notify_one();  // the count is written as soon as the output moves
+        }
         return;
       }
+      const std::size_t half = maxBuffered_ / 2;
       bool wasEmpty = buffer_.empty();
+      bool belowHalf = buffer_.size() < half;
       buffer_.append(text).push_back('\n');
-      if (wasEmpty) {
+      // The writer is woken when a batch starts, and when the buffer passes
+      // half its bound: written early rather than dropped.
+      if (wasEmpty || (belowHalf && buffer_.size() >= half)) {
         lock.unlock();
         wake_.notify_one();
       }
       return;
     }
   }
-  writeAll(text + "\n");  // closed: nobody else will write it
+  writeAll(text + "\n");
 }
 
 void BatchedLogChannel::run() {
@@ -74,14 +91,15 @@ void BatchedLogChannel::run() {
     batch.swap(buffer_);
     std::size_t dropped = dropped_;
     dropped_ = 0;
-    bool last = closing_;
-    lock.unlock();
     if (dropped > 0) {
       batch += "log: " + std::to_string(dropped) + " lines dropped while the log output was blocked\n";
     }
+    writing_ = batch.size();  // counted against the bound while it is written
+    lock.unlock();
     writeAll(batch);
     lock.lock();
-    if (last && buffer_.empty() && dropped_ == 0) {
+    writing_ = 0;
+    if (closing_ && buffer_.empty() && dropped_ == 0) {
       running_ = false;
       return;
     }

@@ -23,8 +23,8 @@ namespace ruche::cli {
 /// `gather`; a request never waits for the terminal or journald.
 ///
 /// Memory is bounded: while the writer is stuck (a full pipe), lines past
-/// `maxBuffered` bytes are dropped and counted, and the count is written
-/// once the writer moves again.
+/// `maxBuffered` bytes (the batch being written included) are dropped and
+/// counted, and the count is written once the writer moves again.
 class BatchedLogChannel : public Poco::Channel {
  public:
   explicit BatchedLogChannel(int fd, std::chrono::milliseconds gather = std::chrono::milliseconds(20),
@@ -41,6 +41,9 @@ class BatchedLogChannel : public Poco::Channel {
   ~BatchedLogChannel() override;
 
  private:
+  /// Starts the writer unless it runs or the channel is closing; returns
+  /// whether it runs. Called with mutex_ held.
+  bool startWriter();
   void run();
   /// Writes all of `text` to fd_, retrying after interruptions; gives up
   /// on another error (there is nowhere left to report it).
@@ -52,6 +55,7 @@ class BatchedLogChannel : public Poco::Channel {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::string buffer_;
+  std::size_t writing_ = 0;  ///< bytes of the batch being written
   std::size_t dropped_ = 0;
   bool running_ = false;
   bool closing_ = false;

@@ -109,10 +109,19 @@ class EventBus::Impl {
 
  private:
   std::vector<Delivery> claim(const std::vector<Registration>& subscribers, const std::string& token);
-  /// Where the next claim starts in due order: the floor, or 0 when a whole
-  /// scan is due (see BusOptions::fullScanEvery).
-  long long scanFloor(long long now);
-  void raiseScanFloor(long long floor);
+  /// Where a claim starts in due order: the floor, or 0 for a whole scan
+  /// (see BusOptions::lateCommit and fullScanEvery).
+  struct ScanStart {
+    long long floor = 0;
+    bool whole = false;
+  };
+  ScanStart scanStart(long long now);
+  /// Moves the floor up to the claim's oldest due time (minus lateCommit);
+  /// `full`: the claim took a whole batch.
+  void afterClaim(const ScanStart& start, bool full, long long oldestClaimed);
+  long long lateCommitMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(options_.lateCommit).count();
+  }
   void renewLease(const std::vector<Delivery>& claimed, const std::string& token);
   /// Marks the deliveries delivered, in one statement.
   void recordSuccesses(const std::vector<const Delivery*>& delivered, const std::string& token);
@@ -134,19 +143,30 @@ class EventBus::Impl {
 std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& subscribers, const std::string& token) {
   long long now = nowMs();
   long long lockedUntil = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.claimLease).count();
-  long long floor = scanFloor(now);
+  ScanStart start = scanStart(now);
+  const int limit = std::max(options_.batchSize, 1);
   std::string names;
   for (std::size_t i = 0; i != subscribers.size(); ++i) {
     names += (i == 0 ? ":s" : ", :s") + std::to_string(i);
   }
   // Only rows this process can deliver: a subscriber registered elsewhere
   // (another process, a plugin not loaded here) is left to its owner.
-  std::string text =
-      "UPDATE event_deliveries SET claim_token = :token, locked_until = :until, attempts = attempts + 1 "
-      "WHERE id IN (SELECT id FROM event_deliveries WHERE status = 'pending' AND next_attempt_at >= :floor "
+  std::string due =
+      "SELECT id FROM event_deliveries WHERE status = 'pending' AND next_attempt_at >= :floor "
       "AND next_attempt_at <= :due AND locked_until <= :free AND subscriber IN (" +
-      names + ") ORDER BY next_attempt_at, id LIMIT " + std::to_string(std::max(options_.batchSize, 1)) +
-      (db_.backend() == storage::Backend::Postgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING id";
+      names + ") ORDER BY next_attempt_at, id LIMIT " + std::to_string(limit);
+  // On PostgreSQL the due rows are picked once (MATERIALIZED): as a plain
+  // IN (subquery), the planner may run the LIMIT … SKIP LOCKED subquery
+  // again on the inside of a join and claim more rows than the limit.
+  std::string text =
+      db_.backend() == storage::Backend::Postgres
+          ? "WITH picked AS MATERIALIZED (" + due +
+                " FOR UPDATE SKIP LOCKED) UPDATE event_deliveries SET claim_token = :token, locked_until = :until, "
+                "attempts = attempts + 1 FROM picked WHERE event_deliveries.id = picked.id RETURNING "
+                "event_deliveries.id"
+          : "UPDATE event_deliveries SET claim_token = :token, locked_until = :until, attempts = attempts + 1 "
+            "WHERE id IN (" +
+                due + ") RETURNING id";
   std::vector<Delivery> claimed;
   long long oldestClaimed = 0;
   db_.transaction([&](soci::session& sql) {
@@ -161,18 +181,20 @@ std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& sub
     // RETURNING names the claimed rows, so claim_token needs no index: the
     // claim changes no indexed column, and PostgreSQL adds no index entry
     // for it where the row's page has room (a HOT update).
-    std::vector<long long> ids(static_cast<std::size_t>(std::max(options_.batchSize, 1)));
+    // (SOCI fills at most the vector's size and drops further rows
+    // silently; the LIMIT above keeps within it.)
+    std::vector<long long> ids(static_cast<std::size_t>(limit));
     {
       soci::statement st(sql);
       st.exchange(soci::into(ids));
-      st.exchange(soci::use(token));
-      st.exchange(soci::use(lockedUntil));
-      st.exchange(soci::use(floor));
-      st.exchange(soci::use(now));
-      st.exchange(soci::use(now));
-      for (const auto& subscriber : subscribers) {
-        st.exchange(soci::use(subscriber.name));
+      st.exchange(soci::use(start.floor, "floor"));
+      st.exchange(soci::use(now, "due"));
+      st.exchange(soci::use(now, "free"));
+      for (std::size_t i = 0; i != subscribers.size(); ++i) {
+        st.exchange(soci::use(subscribers[i].name, "s" + std::to_string(i)));
       }
+      st.exchange(soci::use(token, "token"));
+      st.exchange(soci::use(lockedUntil, "until"));
       st.alloc();
       st.prepare(text);
       st.define_and_bind();
@@ -213,23 +235,31 @@ std::vector<Delivery> EventBus::Impl::claim(const std::vector<Registration>& sub
     }
   });
   if (!claimed.empty()) {
-    raiseScanFloor(oldestClaimed - std::chrono::duration_cast<std::chrono::milliseconds>(options_.lateCommit).count());
+    afterClaim(start, claimed.size() == static_cast<std::size_t>(limit), oldestClaimed);
   }
   return claimed;
 }
 
-long long EventBus::Impl::scanFloor(long long now) {
+EventBus::Impl::ScanStart EventBus::Impl::scanStart(long long now) {
   std::lock_guard<std::mutex> lock(floorMutex_);
+  // A clock stepped back must not hide what is published from now on.
+  scanFloor_ = std::min(scanFloor_, now - lateCommitMs());
   if (now >= nextFullScanAt_) {
     nextFullScanAt_ = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.fullScanEvery).count();
-    return 0;
+    return {0, true};
   }
-  return scanFloor_;
+  return {scanFloor_, false};
 }
 
-void EventBus::Impl::raiseScanFloor(long long floor) {
+void EventBus::Impl::afterClaim(const ScanStart& start, bool full, long long oldestClaimed) {
   std::lock_guard<std::mutex> lock(floorMutex_);
-  scanFloor_ = std::max(scanFloor_, floor);
+  if (start.whole && full && oldestClaimed < scanFloor_) {
+    // A whole scan found rows behind the floor (a late commit, a dead
+    // process's lapsed claims) and may not have taken them all: the next
+    // claim scans from the start again, until they are gone.
+    nextFullScanAt_ = 0;
+  }
+  scanFloor_ = std::max(scanFloor_, oldestClaimed - lateCommitMs());
 }
 
 void EventBus::Impl::renewLease(const std::vector<Delivery>& claimed, const std::string& token) {

@@ -53,15 +53,17 @@ struct BusOptions {
   int batchSize = 50;
   std::chrono::seconds claimLease{60};  ///< a crashed process's claims expire
   int dispatcherThreads = 1;
-  /// A claim starts at the oldest due time it claimed last, minus this:
-  /// deliveries done meanwhile are skipped, not walked again (in a burst,
-  /// PostgreSQL's index keeps them until VACUUM). A publisher whose
-  /// transaction commits later than this after it published is still
-  /// delivered, by the next whole scan.
+  /// Claims start at a floor: the oldest due time a claim of this process
+  /// took, minus this. Deliveries done meanwhile are skipped, not walked
+  /// again (in a burst, PostgreSQL's index keeps them until VACUUM). A
+  /// publisher whose transaction commits later than this after it
+  /// published, or a process whose clock is behind this one's by more, is
+  /// delivered by the next whole scan instead.
   std::chrono::milliseconds lateCommit{500};
   /// How often a claim scans every due delivery from the start anyway: the
   /// late commits above, and the rows of a dispatcher that died (their
-  /// lease ran out), wait at most this long.
+  /// lease ran out), wait at most this long. A whole scan that finds a full
+  /// batch of them is followed by another at once, until they are gone.
   std::chrono::milliseconds fullScanEvery{5000};
   /// After a claim that found fewer than batchSize deliveries, a dispatcher
   /// thread waits this long before the next claim (an idle one still

@@ -2,6 +2,7 @@
 #include <Poco/Message.h>
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fcntl.h>
 #include <set>
@@ -98,6 +99,32 @@ TEST_CASE("the batched log channel writes every line of concurrent loggers whole
                          std::string(40, 'x')) == 1);
   }
   CHECK(lines.back() == "after close");
+}
+
+TEST_CASE("the batched log channel starts on its first line and writes it within its gather time, before any close") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  // No open(): the way Logging.cpp uses it.
+  Poco::AutoPtr<BatchedLogChannel> channel(new BatchedLogChannel(fds[1], std::chrono::milliseconds(20)));
+  channel->log(line("first"));
+  channel->log(line("second"));
+  // Read with a deadline: the writer must have been woken and have written.
+  REQUIRE(::fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
+  std::string seen;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (seen != "first\nsecond\n" && std::chrono::steady_clock::now() < deadline) {
+    char chunk[256];
+    ssize_t n = ::read(fds[0], chunk, sizeof chunk);
+    if (n > 0) {
+      seen.append(chunk, static_cast<std::size_t>(n));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  CHECK(seen == "first\nsecond\n");
+  channel->close();
+  ::close(fds[1]);
+  ::close(fds[0]);
 }
 
 TEST_CASE("while its output is blocked the batched log channel drops lines past its bound and says how many") {

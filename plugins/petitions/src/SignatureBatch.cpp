@@ -141,6 +141,11 @@ void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*
 struct Waiter {
   PendingSignature* item;
   std::condition_variable wake;
+  /// Set under the queue's lock by the leader that took the item into its
+  /// batch: from then on the waiter only waits for its release (while that
+  /// batch commits another could lead, but not this one, whose Waiter the
+  /// leader still holds).
+  bool taken = false;
   /// Set under the queue's lock by the leader that wrote the item: only then
   /// may the waiter go (and its Waiter, on its stack, disappear).
   bool released = false;
@@ -262,12 +267,12 @@ void submitSignature(Context& context, PendingSignature& item) {
     return;
   }
   Queue& queue = queueOf(context.association().id);
-  Waiter me{&item, {}, false};
+  Waiter me{&item, {}, false, false};
   std::unique_lock<std::mutex> lock(queue.mutex);
   queue.waiting.push_back(&me);
   LeaveQueue leave{queue, me};
   while (!me.released) {
-    if (!queue.mayLead()) {
+    if (me.taken || !queue.mayLead()) {
       me.wake.wait(lock);
       continue;
     }
@@ -281,6 +286,9 @@ void submitSignature(Context& context, PendingSignature& item) {
     batch.reserve(waiters.size());
     for (auto* waiter : waiters) {
       batch.push_back(waiter->item);
+    }
+    for (auto* waiter : waiters) {
+      waiter->taken = true;  // after the allocations: nothing below throws
     }
     queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
     queue.writing = true;
