@@ -39,6 +39,17 @@ void BatchedLogChannel::close() {
   }
 }
 
+void BatchedLogChannel::flush() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const std::uint64_t target = appended_;
+  if (!running_ || written_ >= target) {
+    return;
+  }
+  hurry_ = true;
+  wake_.notify_all();
+  flushed_.wait(lock, [&] { return written_ >= target || !running_; });
+}
+
 void BatchedLogChannel::log(const Poco::Message& message) {
   const std::string& text = message.getText();
   {
@@ -65,6 +76,7 @@ void BatchedLogChannel::log(const Poco::Message& message) {
       bool wasEmpty = buffer_.empty();
       bool belowHalf = buffer_.size() < half;
       buffer_.append(text).push_back('\n');
+      appended_ += text.size() + 1;
       // The writer is woken when a batch starts, and when the buffer passes
       // half its bound: written early rather than dropped.
       if (wasEmpty || (belowHalf && buffer_.size() >= half)) {
@@ -85,10 +97,12 @@ void BatchedLogChannel::run() {
     if (!closing_) {
       // Lines of the next few milliseconds join this write, unless the
       // buffer grows large first.
-      wake_.wait_for(lock, gather_, [this] { return closing_ || buffer_.size() >= maxBuffered_ / 2; });
+      wake_.wait_for(lock, gather_, [this] { return closing_ || hurry_ || buffer_.size() >= maxBuffered_ / 2; });
     }
+    hurry_ = false;
     batch.clear();
     batch.swap(buffer_);
+    const std::size_t lines = batch.size();
     std::size_t dropped = dropped_;
     dropped_ = 0;
     if (dropped > 0) {
@@ -99,8 +113,11 @@ void BatchedLogChannel::run() {
     writeAll(batch);
     lock.lock();
     writing_ = 0;
+    written_ += lines;
+    flushed_.notify_all();
     if (closing_ && buffer_.empty() && dropped_ == 0) {
       running_ = false;
+      flushed_.notify_all();
       return;
     }
   }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -36,6 +37,10 @@ class BatchedLogChannel : public Poco::Channel {
   /// at once by the logging thread itself.
   void close() override;
   void log(const Poco::Message& message) override;
+  /// Returns once every line logged before the call is written (or
+  /// dropped): e.g. before announcing that the server runs, so its startup
+  /// lines come first.
+  void flush();
 
  protected:
   ~BatchedLogChannel() override;
@@ -55,7 +60,11 @@ class BatchedLogChannel : public Poco::Channel {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::string buffer_;
-  std::size_t writing_ = 0;  ///< bytes of the batch being written
+  std::size_t writing_ = 0;     ///< bytes of the batch being written
+  std::uint64_t appended_ = 0;  ///< bytes of lines ever buffered...
+  std::uint64_t written_ = 0;   ///< ...and of those, ever written
+  bool hurry_ = false;          ///< flush() waits: no gathering
+  std::condition_variable flushed_;
   std::size_t dropped_ = 0;
   bool running_ = false;
   bool closing_ = false;

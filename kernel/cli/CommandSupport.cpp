@@ -47,6 +47,7 @@ int serveUntilStopped(app::App& app, const config::Settings& settings,
   auto& log = Poco::Logger::get("ruche");
   log.information("serving %s on %s (database: %s)", app.url(),
                   settings.http.listenHost + ":" + std::to_string(app.port()), app.services().db.target().describe());
+  syncLogs();  // the startup lines come before the announcement, which scripts wait for
   announce(app.url());
   writePidFile(settings.dataDir);
   std::string signal = waitForStopSignal();

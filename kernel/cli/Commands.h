@@ -32,6 +32,9 @@ int runPluginNew(const CommandLine& line);
 
 /// Console logging with the request id in every line, at `level`.
 void setUpLogging(const std::string& level);
+/// Waits until what was logged so far is written (the log is written in
+/// batches by a background thread).
+void syncLogs();
 /// Writes out log lines still queued; main calls it before exiting.
 void flushLogs();
 

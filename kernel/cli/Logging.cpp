@@ -28,6 +28,12 @@ void setUpLogging(const std::string& level) {
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
 }
 
+void syncLogs() {
+  if (output) {
+    output->flush();
+  }
+}
+
 void flushLogs() {
   if (output) {
     output->close();

@@ -127,6 +127,26 @@ TEST_CASE("the batched log channel starts on its first line and writes it within
   ::close(fds[0]);
 }
 
+TEST_CASE("flush on the batched log channel returns once the lines logged before it are written") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  // A gather time far longer than the test: only flush() can get them out.
+  Poco::AutoPtr<BatchedLogChannel> channel(new BatchedLogChannel(fds[1], std::chrono::seconds(30)));
+  channel->log(line("serving"));
+  channel->log(line("ready"));
+  auto started = std::chrono::steady_clock::now();
+  channel->flush();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+  REQUIRE(::fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
+  char chunk[256];
+  ssize_t n = ::read(fds[0], chunk, sizeof chunk);
+  CHECK(std::string(chunk, n > 0 ? static_cast<std::size_t>(n) : 0) == "serving\nready\n");
+  channel->flush();  // nothing left: returns at once
+  channel->close();
+  ::close(fds[1]);
+  ::close(fds[0]);
+}
+
 TEST_CASE("while its output is blocked the batched log channel drops lines past its bound and says how many") {
   DrainedPipe pipe;
   // Nobody reads yet: the pipe fills (64 KiB on Linux) and the writer blocks.

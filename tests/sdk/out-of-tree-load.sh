@@ -38,6 +38,16 @@ check() {  # check DESCRIPTION COMMAND...
   shift
   if "$@"; then ok "$what"; else bad "$what"; fi
 }
+# log_has PATTERN: the server's log shows PATTERN within 5 s (log lines
+# reach standard error from a background writer, about 20 ms later).
+log_has() {
+  local tries
+  for tries in $(seq 50); do
+    grep -q -- "$1" "$work/server.log" && return 0
+    sleep 0.1
+  done
+  return 1
+}
 # Stops at once: later steps need this one.
 fatal() {
   echo "FAIL: $*"
@@ -125,8 +135,8 @@ for _ in $(seq 1 600); do
 done
 [[ -n "$url" ]] || fatal "ruche serve printed no URL within 60 s"
 ok "ruche serve listens at $url"
-check "the server log says greeter loaded" grep -q 'plugin "greeter" 0.1.0 loaded' "$work/server.log"
-check "the server log says hello loaded" grep -q 'plugin "hello" 1.0.0 loaded' "$work/server.log"
+check "the server log says greeter loaded" log_has 'plugin "greeter" 0.1.0 loaded'
+check "the server log says hello loaded" log_has 'plugin "hello" 1.0.0 loaded'
 
 get() {  # get PATH BODY_FILE -> prints the status
   curl -s -o "$2" -w '%{http_code}' "$url$1"
@@ -198,8 +208,7 @@ status="$(get /healthz "$work/health.txt")"
 check "after it, /healthz still answers 200 (got $status)" test "$status" == 200
 status="$(get /a/jardins/greeter "$work/greeter2.html")"
 check "…and greeter still answers 200 (got $status)" test "$status" == 200
-check "the log names the plugin that failed" grep -q 'plugin "hello" failed on GET /a/jardins/hello/boom' \
-  "$work/server.log"
+check "the log names the plugin that failed" log_has 'plugin "hello" failed on GET /a/jardins/hello/boom'
 
 kill -TERM "$server_pid"
 wait "$server_pid"
