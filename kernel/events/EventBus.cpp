@@ -61,6 +61,23 @@ std::string bindIds(soci::statement& st, const std::vector<long long>& ids) {
   return names;
 }
 
+/// Runs `update` (an UPDATE … WHERE … ending where " AND id IN (…)" may
+/// follow) on the rows `ids` held by `token`, with `time` bound as :t;
+/// returns how many rows it changed.
+long long updateClaimedRows(storage::Database& db, const std::string& update, const std::vector<long long>& ids,
+                            long long time, const std::string& token) {
+  storage::Database::Session session(db);
+  soci::statement st(*session);
+  std::string names = bindIds(st, ids);
+  st.exchange(soci::use(time, "t"));
+  st.exchange(soci::use(token, "token"));
+  st.alloc();
+  st.prepare(update + " AND id IN (" + names + ")", soci::details::st_one_time_query);
+  st.define_and_bind();
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
 }  // namespace
 
 class EventBus::Impl {
@@ -268,19 +285,9 @@ void EventBus::Impl::renewLease(const std::vector<Delivery>& claimed, const std:
   for (const auto& delivery : claimed) {
     ids.push_back(delivery.id);
   }
-  storage::Database::Session session(db_);
-  soci::statement st(*session);
-  std::string names = bindIds(st, ids);
-  st.exchange(soci::use(lockedUntil, "until"));
-  st.exchange(soci::use(token, "token"));
-  st.alloc();
-  st.prepare(
-      "UPDATE event_deliveries SET locked_until = :until WHERE claim_token = :token AND status = 'pending' "
-      "AND id IN (" +
-          names + ")",
-      soci::details::st_one_time_query);
-  st.define_and_bind();
-  st.execute(true);
+  updateClaimedRows(db_,
+                    "UPDATE event_deliveries SET locked_until = :t WHERE claim_token = :token AND status = 'pending'",
+                    ids, lockedUntil, token);
 }
 
 void EventBus::Impl::recordSuccesses(const std::vector<const Delivery*>& delivered, const std::string& token) {
@@ -289,27 +296,18 @@ void EventBus::Impl::recordSuccesses(const std::vector<const Delivery*>& deliver
   }
   // One statement (and, on PostgreSQL, one commit) for the batch's
   // successes instead of one each: in a burst the dispatcher keeps up.
-  long long now = nowMs();
-  storage::Database::Session session(db_);
-  soci::statement st(*session);
-  std::vector<long long> idList;
+  std::vector<long long> ids;
   for (const auto* delivery : delivered) {
-    idList.push_back(delivery->id);
+    ids.push_back(delivery->id);
   }
-  std::string ids = bindIds(st, idList);
-  st.exchange(soci::use(now, "now"));
-  st.exchange(soci::use(token, "token"));
-  st.alloc();
-  st.prepare(
-      "UPDATE event_deliveries SET status = 'delivered', delivered_at = :now, locked_until = 0, "
-      "claim_token = NULL, last_error = NULL WHERE claim_token = :token AND id IN (" +
-          ids + ")",
-      soci::details::st_one_time_query);
-  st.define_and_bind();
-  st.execute(true);
-  if (st.get_affected_rows() != static_cast<long long>(delivered.size())) {
+  long long marked = updateClaimedRows(db_,
+                                       "UPDATE event_deliveries SET status = 'delivered', delivered_at = :t, "
+                                       "locked_until = 0, claim_token = NULL, last_error = NULL "
+                                       "WHERE claim_token = :token",
+                                       ids, nowMs(), token);
+  if (marked != static_cast<long long>(delivered.size())) {
     logger().warning("%Ld of %z deliveries outlived their claim; another dispatcher may deliver them again",
-                     static_cast<long long>(delivered.size()) - st.get_affected_rows(), delivered.size());
+                     static_cast<long long>(delivered.size()) - marked, delivered.size());
   }
 }
 
