@@ -4,6 +4,11 @@
 // database, templates) is what the ratio against this server measures.
 //
 //   ruche_bench_bare_server PORT BYTES
+//   ruche_bench_bare_server PORT --see-other
+//
+// The second form is the `petitions` benchmark's floor: it reads each
+// request's body and answers 303 to "?signed=check", as a signature does,
+// and nothing else.
 //
 // Prints "listening on PORT" (the bound port, useful with 0) once it serves;
 // stops on SIGINT or SIGTERM.
@@ -20,6 +25,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -43,6 +49,18 @@ class ConstantPageHandler : public Poco::Net::HTTPRequestHandler {
   const std::string& page_;
 };
 
+/// Reads the body and sends the client on, like an accepted form.
+class SeeOtherHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    request.stream().ignore(std::numeric_limits<std::streamsize>::max());
+    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_SEE_OTHER);
+    response.set("Location", request.getURI() + "?signed=check");
+    response.setContentLength64(0);
+    response.send();
+  }
+};
+
 /// One handler per request, as Poco wants; they share the page.
 class ConstantPageFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
@@ -54,6 +72,13 @@ class ConstantPageFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
  private:
   std::string page_;
+};
+
+class SeeOtherFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new SeeOtherHandler;
+  }
 };
 
 /// A page of exactly `bytes` bytes that looks like HTML.
@@ -70,11 +95,12 @@ std::string constantPage(std::size_t bytes) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::cerr << "usage: ruche_bench_bare_server PORT BYTES\n";
+    std::cerr << "usage: ruche_bench_bare_server PORT BYTES|--see-other\n";
     return 2;
   }
   const int port = std::atoi(argv[1]);
-  const long bytes = std::atol(argv[2]);
+  const bool seeOther = std::string(argv[2]) == "--see-other";
+  const long bytes = seeOther ? 0 : std::atol(argv[2]);
   if (port < 0 || port > 65535 || bytes < 0) {
     std::cerr << "ruche_bench_bare_server: bad PORT or BYTES\n";
     return 2;
@@ -102,7 +128,9 @@ int main(int argc, char** argv) {
   params->setTimeout(Poco::Timespan(settings.requestTimeoutSeconds, 0));
   Poco::ThreadPool pool(2, settings.threads, 10, 512 * 1024);
   auto server = std::make_unique<Poco::Net::HTTPServer>(
-      new ConstantPageFactory(constantPage(static_cast<std::size_t>(bytes))), pool, socket, params);
+      seeOther ? static_cast<Poco::Net::HTTPRequestHandlerFactory*>(new SeeOtherFactory)
+               : new ConstantPageFactory(constantPage(static_cast<std::size_t>(bytes))),
+      pool, socket, params);
   server->start();
   std::cout << "listening on " << socket.address().port() << std::endl;
 
