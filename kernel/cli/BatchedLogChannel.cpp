@@ -114,10 +114,12 @@ void BatchedLogChannel::run() {
     lock.lock();
     writing_ = 0;
     written_ += lines;
-    flushed_.notify_all();
-    if (closing_ && buffer_.empty() && dropped_ == 0) {
+    const bool done = closing_ && buffer_.empty() && dropped_ == 0;
+    if (done) {
       running_ = false;
-      flushed_.notify_all();
+    }
+    flushed_.notify_all();
+    if (done) {
       return;
     }
   }

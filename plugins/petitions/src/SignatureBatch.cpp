@@ -283,12 +283,10 @@ void submitSignature(Context& context, PendingSignature& item) {
     std::size_t take = std::min(kMaxBatch, queue.waiting.size());
     std::vector<Waiter*> waiters(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
     std::vector<PendingSignature*> batch;
-    batch.reserve(waiters.size());
+    batch.reserve(waiters.size());  // the last allocation: nothing below throws
     for (auto* waiter : waiters) {
       batch.push_back(waiter->item);
-    }
-    for (auto* waiter : waiters) {
-      waiter->taken = true;  // after the allocations: nothing below throws
+      waiter->taken = true;
     }
     queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(take));
     queue.writing = true;
