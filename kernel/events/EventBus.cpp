@@ -498,9 +498,14 @@ void EventBus::publishMany(soci::session& sql, const std::string& topic, long lo
   for (std::size_t start = 0; start < payloadsJson.size(); start += kPublishChunk) {
     std::size_t rows = std::min(kPublishChunk, payloadsJson.size() - start);
     std::vector<long long> ids(rows);
+    long long onlyId = 0;  // SOCI's SQLite backend fills no one-element vector from RETURNING
     {
       soci::statement insert(sql);
-      insert.exchange(soci::into(ids));
+      if (rows == 1) {
+        insert.exchange(soci::into(onlyId));
+      } else {
+        insert.exchange(soci::into(ids));
+      }
       for (std::size_t row = 0; row < rows; ++row) {
         std::string n = std::to_string(row);
         insert.exchange(soci::use(topic, "t" + n));
@@ -513,7 +518,10 @@ void EventBus::publishMany(soci::session& sql, const std::string& topic, long lo
                          valueRows({"t", "a", "p", "c"}, rows) + " RETURNING id",
                      soci::details::st_one_time_query);
       insert.define_and_bind();
-      insert.execute(true);
+      bool returned = insert.execute(true);
+      if (rows == 1) {
+        ids.assign(returned ? 1 : 0, onlyId);
+      }
     }
     if (ids.size() != rows) {
       throw std::runtime_error("the event insert returned " + std::to_string(ids.size()) + " ids for " +

@@ -7,6 +7,7 @@
 #include <Poco/Net/SMTPClientSession.h>
 #include <Poco/Net/StringPartSource.h>
 
+#include <memory>
 #include <stdexcept>
 
 namespace ruche::mail {
@@ -36,46 +37,101 @@ std::string withCrlf(const std::string& text) {
 
 }  // namespace
 
-void Mailer::send(const OutgoingMail& mail) {
-  if (!enabled()) {
-    Poco::Logger::get("ruche.mail")
-        .information("mail disabled (no smtp.host); would send to %s: %s\n%s%s", mail.to, mail.subject, mail.body,
-                     std::string(mail.html ? "\n(with an HTML part)" : ""));
-    return;
-  }
-  Poco::Net::MailMessage message;
-  message.setSender(settings_.from);
-  message.addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, mail.to));
-  message.setSubject(Poco::Net::MailMessage::encodeWord(mail.subject, "UTF-8"));
+/// The MIME message of `mail`, from the configured sender.
+std::unique_ptr<Poco::Net::MailMessage> Mailer::message(const OutgoingMail& mail) const {
+  auto message = std::make_unique<Poco::Net::MailMessage>();
+  message->setSender(settings_.from);
+  message->addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, mail.to));
+  message->setSubject(Poco::Net::MailMessage::encodeWord(mail.subject, "UTF-8"));
   for (const auto& [name, value] : mail.headers) {
-    message.set(name, value);
+    message->set(name, value);
   }
   if (mail.html) {
     // RFC 2046: the alternatives from the plainest to the richest; a reader
     // shows the last one it can. Quoted-printable keeps accents and long lines
     // (soft breaks at 76 characters) intact through any relay.
-    message.setContentType("multipart/alternative");
-    message.addContent(new Poco::Net::StringPartSource(withCrlf(mail.body), "text/plain; charset=UTF-8"),
-                       Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
-    message.addContent(new Poco::Net::StringPartSource(withCrlf(*mail.html), "text/html; charset=UTF-8"),
-                       Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
+    message->setContentType("multipart/alternative");
+    message->addContent(new Poco::Net::StringPartSource(withCrlf(mail.body), "text/plain; charset=UTF-8"),
+                        Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
+    message->addContent(new Poco::Net::StringPartSource(withCrlf(*mail.html), "text/html; charset=UTF-8"),
+                        Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
   } else {
-    message.setContentType("text/plain; charset=UTF-8");
-    message.setContent(withCrlf(mail.body), Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
+    message->setContentType("text/plain; charset=UTF-8");
+    message->setContent(withCrlf(mail.body), Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
   }
-  try {
-    Poco::Net::SMTPClientSession session(settings_.host, static_cast<Poco::UInt16>(settings_.port));
-    if (settings_.user.empty()) {
-      session.login();
-    } else {
-      session.login(Poco::Net::SMTPClientSession::AUTH_LOGIN, settings_.user, settings_.password);
+  return message;
+}
+
+std::unique_ptr<Poco::Net::SMTPClientSession> Mailer::openSession() const {
+  auto session =
+      std::make_unique<Poco::Net::SMTPClientSession>(settings_.host, static_cast<Poco::UInt16>(settings_.port));
+  if (settings_.user.empty()) {
+    session->login();
+  } else {
+    session->login(Poco::Net::SMTPClientSession::AUTH_LOGIN, settings_.user, settings_.password);
+  }
+  return session;
+}
+
+std::string Mailer::failure(const std::string& what) const {
+  return "cannot send mail through " + settings_.host + ":" + std::to_string(settings_.port) + ": " + what;
+}
+
+void Mailer::send(const OutgoingMail& mail) {
+  std::vector<std::string> errors = sendAll({mail});
+  if (!errors.front().empty()) {
+    throw std::runtime_error(errors.front());
+  }
+}
+
+std::vector<std::string> Mailer::sendAll(const std::vector<OutgoingMail>& mails) {
+  std::vector<std::string> errors(mails.size());
+  if (!enabled()) {
+    for (const auto& mail : mails) {
+      Poco::Logger::get("ruche.mail")
+          .information("mail disabled (no smtp.host); would send to %s: %s\n%s%s", mail.to, mail.subject, mail.body,
+                       std::string(mail.html ? "\n(with an HTML part)" : ""));
     }
-    session.sendMessage(message);
-    session.close();
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("cannot send mail through " + settings_.host + ":" + std::to_string(settings_.port) +
-                             ": " + e.displayText());
+    return errors;
   }
+  // One session for them all: a connection and a greeting per mail cost the
+  // relay and us more than the mail itself.
+  std::unique_ptr<Poco::Net::SMTPClientSession> session;
+  for (std::size_t i = 0; i < mails.size(); ++i) {
+    try {
+      if (!session) {
+        session = openSession();
+      }
+      session->sendMessage(*message(mails[i]));
+    } catch (const Poco::Exception& e) {
+      errors[i] = failure(e.displayText());
+      if (!session) {
+        // Not even a session: the rest would fail the same way, one timeout each.
+        for (std::size_t rest = i + 1; rest < mails.size(); ++rest) {
+          errors[rest] = errors[i];
+        }
+        return errors;
+      }
+      // A refused recipient leaves the transaction half open: RSET ends it,
+      // or the next mail starts from a new session.
+      try {
+        std::string answer;
+        if (session->sendCommand("RSET", answer) / 100 != 2) {  // 2xx: positive completion (RFC 5321)
+          session.reset();
+        }
+      } catch (const Poco::Exception&) {
+        session.reset();
+      }
+    }
+  }
+  if (session) {
+    try {
+      session->close();
+    } catch (const Poco::Exception&) {
+      // Every mail was accepted already; a lost QUIT changes nothing.
+    }
+  }
+  return errors;
 }
 
 void Mailer::check() {

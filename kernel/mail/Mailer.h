@@ -1,11 +1,17 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "kernel/config/Settings.h"
+
+namespace Poco::Net {
+class MailMessage;
+class SMTPClientSession;
+}  // namespace Poco::Net
 
 namespace ruche::mail {
 
@@ -32,12 +38,22 @@ class Mailer {
   /// Throws std::runtime_error with the SMTP server's answer on failure.
   virtual void send(const OutgoingMail& mail);
 
+  /// Sends `mails` over one SMTP session. Returns one entry per mail: empty
+  /// when the server accepted it, else why not (a refused recipient does not
+  /// stop the others; no session at all fails them all). Never throws for a
+  /// mail's failure.
+  virtual std::vector<std::string> sendAll(const std::vector<OutgoingMail>& mails);
+
   /// Opens a connection and says hello: used by `ruche doctor`.
   void check();
 
   bool enabled() const { return !settings_.host.empty(); }
 
  private:
+  std::unique_ptr<Poco::Net::MailMessage> message(const OutgoingMail& mail) const;
+  std::unique_ptr<Poco::Net::SMTPClientSession> openSession() const;
+  std::string failure(const std::string& what) const;
+
   config::SmtpSettings settings_;
 };
 

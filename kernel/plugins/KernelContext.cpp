@@ -1,5 +1,6 @@
 #include "kernel/plugins/KernelContext.h"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -109,7 +110,7 @@ long long KernelContext::publish(const std::string& topic, const sdk::Value& pay
   return services_.events.publish(transaction_.session(), topic, association_.id, payload.toJson());
 }
 
-std::string KernelContext::mailPayload(const sdk::Mail& mail) const {
+sdk::Value KernelContext::mailValue(const sdk::Mail& mail) const {
   if (!plugin_.manifest().can("mail")) {
     throw std::logic_error("plugin \"" + plugin_.name() + "\" sends mail without the capability \"mail\"");
   }
@@ -117,26 +118,37 @@ std::string KernelContext::mailPayload(const sdk::Mail& mail) const {
       mail.subject.empty() || mail.subject.size() > 300 || mail.text.empty() || hasLineBreak(mail.unsubscribeUrl)) {
     throw std::invalid_argument("a mail needs one address in `to`, a one-line subject and a text body");
   }
-  sdk::Value payload = sdk::Value::object({{"plugin", plugin_.name()},
-                                           {"to", mail.to},
-                                           {"subject", mail.subject},
-                                           {"text", mail.text},
-                                           {"html", mail.html},
-                                           {"unsubscribe", mail.unsubscribeUrl}});
-  return payload.toJson();
+  return sdk::Value::object({{"plugin", plugin_.name()},
+                             {"to", mail.to},
+                             {"subject", mail.subject},
+                             {"text", mail.text},
+                             {"html", mail.html},
+                             {"unsubscribe", mail.unsubscribeUrl}});
 }
 
 void KernelContext::sendMail(const sdk::Mail& mail) {
-  services_.events.publish(transaction_.session(), kMailTopic, association_.id, mailPayload(mail));
+  services_.events.publish(transaction_.session(), kMailTopic, association_.id, mailValue(mail).toJson());
 }
 
 void KernelContext::sendMails(const std::vector<sdk::Mail>& mails) {
-  std::vector<std::string> payloads;
-  payloads.reserve(mails.size());
+  std::vector<sdk::Value> checked;
+  checked.reserve(mails.size());
   for (const auto& mail : mails) {
-    payloads.push_back(mailPayload(mail));  // all checked before any is queued
+    checked.push_back(mailValue(mail));  // all checked before any is queued
   }
-  services_.events.publishMany(transaction_.session(), kMailTopic, association_.id, payloads);
+  // One event per kMailsPerEvent mails: a burst's mails then cost the
+  // database one row and one delivery per chunk, not per mail.
+  std::vector<std::string> payloads;
+  for (std::size_t start = 0; start < checked.size(); start += kMailsPerEvent) {
+    sdk::Value chunk = sdk::Value::object({{"mails", sdk::Value::array()}});
+    sdk::Value list = sdk::Value::array();
+    for (std::size_t i = start; i < std::min(checked.size(), start + kMailsPerEvent); ++i) {
+      list.push(std::move(checked[i]));
+    }
+    chunk.set("mails", std::move(list));
+    payloads.push_back(chunk.toJson());
+  }
+  services_.events.publishMany(transaction_.session(), kMailsTopic, association_.id, payloads);
 }
 
 std::string KernelContext::localeOr(const std::string& locale) const {

@@ -54,13 +54,16 @@ class KernelContext : public sdk::Context {
   bool enabledFor(long long associationId) const override;
   std::vector<sdk::Association> enabledAssociations() const override;
 
-  /// The topic kernel subscribers send plugin mail from.
+  /// The topic kernel subscribers send plugin mail from: one mail per event.
   static constexpr const char* kMailTopic = "plugin.mail";
+  /// The topic of sendMails: {"mails": [mail, …]}, up to kMailsPerEvent each.
+  static constexpr const char* kMailsTopic = "plugin.mails";
+  static constexpr std::size_t kMailsPerEvent = 100;
 
  private:
   std::string localeOr(const std::string& locale) const;
-  /// The mail event's JSON, after checking the capability and the headers.
-  std::string mailPayload(const sdk::Mail& mail) const;
+  /// A mail as its event carries it, after checking the capability and the headers.
+  sdk::Value mailValue(const sdk::Mail& mail) const;
 
   const ContextServices& services_;
   const LoadedPlugin& plugin_;

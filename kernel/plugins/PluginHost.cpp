@@ -147,6 +147,23 @@ std::vector<std::string> dependencyOrder(const std::map<std::string, const Manif
   return order;
 }
 
+/// The mail a plugin queued (one element of a mail event's payload).
+mail::OutgoingMail outgoingMail(const sdk::Value& payload) {
+  mail::OutgoingMail mail;
+  mail.to = payload["to"].asString();
+  mail.subject = payload["subject"].asString();
+  mail.body = payload["text"].asString();
+  if (std::string html = payload["html"].asString(); !html.empty()) {
+    mail.html = html;  // the plugin's whole document, sent as it is
+  }
+  std::string unsubscribe = payload["unsubscribe"].asString();
+  if (!unsubscribe.empty()) {
+    mail.body += "\n\n-- \n" + unsubscribe + "\n";
+    mail.headers.emplace_back("List-Unsubscribe", "<" + unsubscribe + ">");
+  }
+  return mail;
+}
+
 }  // namespace
 
 std::vector<std::string> discoverPluginFolders(const std::vector<std::string>& dirs) {
@@ -181,20 +198,42 @@ PluginHost::PluginHost(const config::Settings& settings, storage::Database& db, 
       store_(db),
       contextServices_{store_, events, pages, db.backend(), settings.baseUrl} {
   events_.subscribe("mail.plugin", KernelContext::kMailTopic, [this](const events::Delivery& delivery) {
-    sdk::Value payload = sdk::Value::parseJson(delivery.event.payload);
-    mail::OutgoingMail mail;
-    mail.to = payload["to"].asString();
-    mail.subject = payload["subject"].asString();
-    mail.body = payload["text"].asString();
-    if (std::string html = payload["html"].asString(); !html.empty()) {
-      mail.html = html;  // the plugin's whole document, sent as it is
+    mailer_.send(outgoingMail(sdk::Value::parseJson(delivery.event.payload)));
+  });
+  events_.subscribe("mail.plugin.batch", KernelContext::kMailsTopic,
+                    [this](const events::Delivery& delivery) { sendMailBatch(delivery); });
+}
+
+void PluginHost::sendMailBatch(const events::Delivery& delivery) {
+  sdk::Value payload = sdk::Value::parseJson(delivery.event.payload);
+  const sdk::Value::Array& list = payload["mails"].asArray();
+  std::vector<mail::OutgoingMail> mails;
+  mails.reserve(list.size());
+  for (const auto& item : list) {
+    mails.push_back(outgoingMail(item));
+  }
+  std::vector<std::string> errors = mailer_.sendAll(mails);
+  sdk::Value failed = sdk::Value::array();
+  std::string firstError;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (!errors[i].empty()) {
+      failed.push(list[i]);
+      firstError = firstError.empty() ? errors[i] : firstError;
     }
-    std::string unsubscribe = payload["unsubscribe"].asString();
-    if (!unsubscribe.empty()) {
-      mail.body += "\n\n-- \n" + unsubscribe + "\n";
-      mail.headers.emplace_back("List-Unsubscribe", "<" + unsubscribe + ">");
-    }
-    mailer_.send(mail);
+  }
+  if (failed.size() == 0) {
+    return;
+  }
+  if (failed.size() == list.size()) {
+    throw std::runtime_error(firstError);  // none sent: the whole event is retried later
+  }
+  // Some were sent: only the others are tried again, as an event of their
+  // own with its own retries (a refused address ends up alone, and dead).
+  Poco::Logger::get("ruche.mail")
+      .warning("%z of %z mails were not sent (%s); they are queued again", failed.size(), list.size(), firstError);
+  db_.transaction([&](soci::session& sql) {
+    events_.publish(sql, KernelContext::kMailsTopic, delivery.event.associationId,
+                    sdk::Value::object({{"mails", failed}}).toJson());
   });
 }
 

@@ -131,6 +131,9 @@ class PluginHost : public domain::PersonalDataParts {
   void recordFailure(const std::string& plugin, const std::string& kind, const std::string& message);
 
  private:
+  /// The kernel's subscriber to sendMails' events: sends them over one SMTP
+  /// session; when only some fail, queues those again on their own.
+  void sendMailBatch(const events::Delivery& delivery);
   void wireSubscribers(const std::shared_ptr<LoadedPlugin>& plugin);
   void wireJobs(const std::shared_ptr<LoadedPlugin>& plugin);
   /// Runs `work` for `plugin` in a transaction with a fresh context.

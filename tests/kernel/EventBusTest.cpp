@@ -224,6 +224,22 @@ TEST_CASE("a claim skips what lies behind its floor, and late-committed deliveri
   }
 }
 
+TEST_CASE("publishMany of a single event writes it and its deliveries") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      EventsDb e(backend);
+      events::EventBus bus(*e.db);
+      Inbox inbox;
+      bus.subscribe("a", "mail.*", inbox.into("a"));
+      e.db->transaction([&](soci::session& sql) { bus.publishMany(sql, "mail.queued", 4, {"{\"only\": 1}"}); });
+      CHECK(scalar(*e.db, "SELECT COUNT(*) FROM event_outbox WHERE topic = 'mail.queued'") == 1);
+      CHECK(scalar(*e.db, "SELECT COUNT(*) FROM event_deliveries d JOIN event_outbox o ON o.id = d.event_id") == 1);
+      drain(bus);
+      CHECK(inbox.count("a") == 1);
+    }
+  }
+}
+
 TEST_CASE("publishMany writes the same events and deliveries as publish, in chunks, and nothing on rollback") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {

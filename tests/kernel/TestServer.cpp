@@ -112,12 +112,8 @@ class SwitchableMailer : public mail::Mailer {
           settings.port = closedPort();
           return settings;
         }()) {}
-  void send(const mail::OutgoingMail& message) override {
-    if (down_->load()) {
-      closed_.send(message);
-    } else {
-      mail::Mailer::send(message);
-    }
+  std::vector<std::string> sendAll(const std::vector<mail::OutgoingMail>& mails) override {
+    return down_->load() ? closed_.sendAll(mails) : mail::Mailer::sendAll(mails);
   }
 
  private:

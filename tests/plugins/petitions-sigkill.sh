@@ -200,8 +200,16 @@ twice="$(sql "SELECT COUNT(*) FROM (SELECT email_key FROM petitions_signatures G
 stored="$(wc -l <"$work/stored")"
 echo "stored: $stored, every acknowledged one once; $again signed again, none twice"
 
-# Each stored signature had its confirmation mail queued in its transaction.
-mails="$(sql "SELECT COUNT(*) FROM event_outbox WHERE topic = 'plugin.mail' AND payload LIKE '%@burst.example.org%'")"
+# Each stored signature had its confirmation mail queued in its transaction
+# (sendMails queues them by the hundred: one event, a list of mails).
+if [[ "$backend" == "postgres" ]]; then
+  queued_mails="SELECT m::text AS mail FROM event_outbox e, json_array_elements(e.payload::json -> 'mails') m
+                WHERE e.topic = 'plugin.mails'"
+else
+  queued_mails="SELECT m.value AS mail FROM event_outbox e, json_each(e.payload, '$.mails') m
+                WHERE e.topic = 'plugin.mails'"
+fi
+mails="$(sql "SELECT COUNT(*) FROM ($queued_mails) q WHERE mail LIKE '%@burst.example.org%'")"
 [[ "$mails" == "$stored" ]] || fail "$mails confirmation mails queued for $stored signatures"
 
 # The public counts match the rows: all pending, none confirmed yet.
@@ -216,7 +224,7 @@ confirmed=0
 for email in $(tail -5 "$work/acked"); do
   # The link of the confirmation mail queued with the signature (the
   # database keeps only a hash of its token).
-  link="$(sql "SELECT payload FROM event_outbox WHERE topic = 'plugin.mail' AND payload LIKE '%\"to\":\"$email\"%'" |
+  link="$(sql "SELECT mail FROM ($queued_mails) q WHERE mail LIKE '%\"to\":\"$email\"%'" |
     grep -o '/confirm/[A-Za-z0-9_-]*' | head -1)"
   link="${link#/confirm/}"
   [[ -n "$link" ]] || fail "no confirmation mail queued for $email"

@@ -48,7 +48,9 @@ struct SmtpSink::State {
   mutable std::mutex mutex;
   std::condition_variable arrived;
   std::vector<Entry> entries;
+  std::set<std::string> refused;  // lower-case recipients answered 550
   std::atomic<bool> stopping{false};
+  std::atomic<int> sessions{0};
 
   void add(SmtpMessage message) {
     {
@@ -66,6 +68,7 @@ class SmtpSink::Connection : public Poco::Net::TCPServerConnection {
       : Poco::Net::TCPServerConnection(socket), state_(std::move(state)) {}
 
   void run() override {
+    ++state_->sessions;
     try {
       converse();
     } catch (const Poco::Exception&) {
@@ -98,7 +101,17 @@ class SmtpSink::Connection : public Poco::Net::TCPServerConnection {
           reply("503 need MAIL before RCPT");
           continue;
         }
-        pending.to.push_back(addressArgument(command, command.find(':')));
+        std::string recipient = addressArgument(command, command.find(':'));
+        bool refused = false;
+        {
+          std::lock_guard lock(state_->mutex);
+          refused = state_->refused.count(Poco::toLower(recipient)) != 0;
+        }
+        if (refused) {
+          reply("550 5.1.1 no such mailbox");
+          continue;
+        }
+        pending.to.push_back(recipient);
         reply("250 OK");
       } else if (Poco::icompare(Poco::trim(command), "DATA") == 0) {
         if (!haveSender || pending.to.empty()) {
@@ -287,6 +300,15 @@ std::optional<SmtpMessage> SmtpSink::waitForMessage(const std::string& to, std::
     return false;
   });
   return found;
+}
+
+void SmtpSink::refuse(const std::string& to) {
+  std::lock_guard lock(state_->mutex);
+  state_->refused.insert(Poco::toLower(to));
+}
+
+int SmtpSink::sessions() const {
+  return state_->sessions.load();
 }
 
 void SmtpSink::clear() {

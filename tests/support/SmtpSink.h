@@ -16,7 +16,8 @@ namespace ruche::testing {
 
 /// A real, minimal SMTP server for tests, listening on 127.0.0.1 on a port of
 /// its own choosing. It accepts every message (EHLO/HELO, optional AUTH PLAIN or
-/// LOGIN with any credentials, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps it.
+/// LOGIN with any credentials, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps it,
+/// except for the recipients it was told to refuse.
 /// Enough for Poco::Net::SMTPClientSession. Thread-safe.
 class SmtpSink {
  public:
@@ -35,6 +36,13 @@ class SmtpSink {
   /// regard to case) to `to` that no earlier call took for that recipient, and
   /// takes it. Empty when none arrives within the timeout.
   std::optional<SmtpMessage> waitForMessage(const std::string& to, std::chrono::milliseconds timeout);
+
+  /// Answers RCPT TO for `to` (compared without regard to case) with
+  /// 550, as a relay does for a mailbox that does not exist.
+  void refuse(const std::string& to);
+
+  /// The SMTP connections accepted so far.
+  int sessions() const;
 
   /// Forgets every message.
   void clear();
