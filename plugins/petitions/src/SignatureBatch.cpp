@@ -135,6 +135,27 @@ void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*
   context.sendMails(mails);
 }
 
+/// Thrown inside a batch's savepoint when a signature it stored is over the
+/// per-IP limit after all: the batch is written again, counted first.
+struct OverLimit {};
+
+/// Writes the batch and counts its attempts last. The (petition, address)
+/// count is one row per source, and a burst behind one proxy has one
+/// address: counted first, its lock, held until the commit, made the next
+/// batch wait for this one's commit before writing anything. Counted last,
+/// the next batch writes while this one commits, and waits only for the
+/// count. Over the limit (abuse, not a burst) the batch is written again.
+void writeCountingLast(Context& context, const std::vector<PendingSignature*>& batch) {
+  auto stored = insertNew(context, batch);
+  linkAndMail(context, stored);
+  countAttempts(context, batch);
+  for (const auto& [item, id] : stored) {
+    if (item->result == Result::TooMany) {
+      throw OverLimit{};
+    }
+  }
+}
+
 /// A request waiting for its signature's batch: woken on its own, when its
 /// result is known or when it is to lead the next batch (waking every
 /// waiter after each batch cost more CPU than the batch's writes).
@@ -165,9 +186,9 @@ struct Queue {
   bool writing = false;
   int committing = 0;
 
-  /// Whether a waiter may lead a batch now: one writes at a time (so
-  /// batches never wait on each other's rows while writing), while earlier
-  /// ones commit.
+  /// Whether a waiter may lead a batch now: one writes at a time, while
+  /// earlier ones commit (a batch's rows are its own but for the per-IP
+  /// count, which it writes last: see writeCountingLast).
   bool mayLead() const { return !writing && committing < kMaxCommitting; }
 };
 
@@ -241,10 +262,17 @@ void writeSignatures(Context& context, const std::vector<PendingSignature*>& bat
     return;
   }
   try {
-    context.db().savepoint([&] {
-      countAttempts(context, batch);
-      linkAndMail(context, insertNew(context, batch));
-    });
+    try {
+      context.db().savepoint([&] { writeCountingLast(context, batch); });
+    } catch (const OverLimit&) {
+      for (auto* item : batch) {
+        item->result = Result::Waiting;
+      }
+      context.db().savepoint([&] {
+        countAttempts(context, batch);
+        linkAndMail(context, insertNew(context, batch));
+      });
+    }
   } catch (const std::exception& e) {
     context.log().error(std::string("a batch of signatures was rolled back: ") + e.what());
     for (auto* item : batch) {
