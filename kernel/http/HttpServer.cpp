@@ -9,7 +9,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Random.h>
 #include <Poco/ThreadPool.h>
@@ -24,6 +23,7 @@
 #include <thread>
 
 #include "kernel/http/Multipart.h"
+#include "kernel/http/PolledSocket.h"
 #include "kernel/http/RequestIdFormatter.h"
 
 namespace ruche::http {
@@ -284,7 +284,7 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::start() {
-  Poco::Net::ServerSocket socket;
+  PolledServerSocket socket;
   try {
     Poco::Net::SocketAddress address(settings_.listenHost, static_cast<Poco::UInt16>(settings_.listenPort));
     socket.bind(address, true);
