@@ -9,6 +9,7 @@
 #include <mutex>
 #include <tuple>
 
+#include "PgArray.h"
 #include "Rules.h"
 
 namespace petitions {
@@ -75,33 +76,72 @@ void countAttempts(Context& context, const std::vector<PendingSignature*>& batch
   }
 }
 
+/// The INSERT of `candidates`' signatures, RETURNING id, petition_id and
+/// email_key. On PostgreSQL each column is one array parameter (see
+/// PgArray.h); elsewhere (SQLite, batches of one) one row of placeholders
+/// per signature.
+ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSignature*>& candidates) {
+  const char* const kInsert =
+      "INSERT INTO petitions_signatures (petition_id, email, email_key, name, postcode, country, comment, consent, "
+      "token, token_expires_at, mailed_at, created_at, locale) ";
+  const char* const kReturning =
+      " ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key";
+  long long now = context.now();
+  if (context.db().backend() == "postgresql") {
+    std::vector<long long> petitionIds, consents, expiries;
+    std::vector<std::string> emails, keys, names, postcodes, countries, comments, tokens, locales;
+    for (const auto* item : candidates) {
+      const SignatureInput& in = item->input;
+      petitionIds.push_back(item->petitionId);
+      emails.push_back(in.normalised->address);
+      keys.push_back(in.normalised->key);
+      names.push_back(in.name);
+      postcodes.push_back(in.postcode);
+      countries.push_back(in.country);
+      comments.push_back(in.comment);
+      consents.push_back(in.consent ? 1 : 0);
+      tokens.push_back(item->confirmHash);
+      expiries.push_back(item->expiresAt);
+      locales.push_back(in.locale);
+    }
+    return context.db().query(
+        std::string(kInsert) +
+            "SELECT petition_id, email, email_key, name, postcode, country, comment, consent, token, "
+            "token_expires_at, ?, ?, locale FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+            "CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INTEGER[]), "
+            "CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS s(petition_id, email, email_key, name, "
+            "postcode, country, comment, consent, token, token_expires_at, locale)" +
+            kReturning,
+        {now, now, integerArray(petitionIds), textArray(emails), textArray(keys), textArray(names),
+         textArray(postcodes), textArray(countries), textArray(comments), integerArray(consents), textArray(tokens),
+         integerArray(expiries), textArray(locales)});
+  }
+  std::vector<Value> params;
+  for (const auto* item : candidates) {
+    const SignatureInput& in = item->input;
+    params.insert(params.end(),
+                  {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode, in.country,
+                   in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now, now, in.locale});
+  }
+  return context.db().query(std::string(kInsert) + "VALUES " + placeholders(candidates.size(), 13) + kReturning,
+                            params);
+}
+
 /// Inserts the batch's signatures that are new; the others (the address
 /// signed before, or twice in this batch) are marked Conflict.
 std::vector<std::pair<PendingSignature*, long long>> insertNew(Context& context,
                                                                const std::vector<PendingSignature*>& batch) {
   std::vector<PendingSignature*> candidates;
-  std::vector<Value> params;
-  long long now = context.now();
   for (auto* item : batch) {
-    if (item->result != Result::Waiting) {
-      continue;
+    if (item->result == Result::Waiting) {
+      candidates.push_back(item);
     }
-    const SignatureInput& in = item->input;
-    candidates.push_back(item);
-    params.insert(params.end(),
-                  {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode, in.country,
-                   in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now, now, in.locale});
   }
   std::vector<std::pair<PendingSignature*, long long>> stored;
   if (candidates.empty()) {
     return stored;
   }
-  auto rows = context.db().query(
-      "INSERT INTO petitions_signatures (petition_id, email, email_key, name, postcode, country, comment, consent, "
-      "token, token_expires_at, mailed_at, created_at, locale) VALUES " +
-          placeholders(candidates.size(), 13) +
-          " ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key",
-      params);
+  auto rows = insertSignatures(context, candidates);
   std::map<std::pair<long long, std::string>, long long> ids;
   for (const auto& row : rows) {
     ids[{row["petition_id"].asInt(), row["email_key"].asString()}] = row["id"].asInt();
@@ -123,15 +163,28 @@ void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*
   if (stored.empty()) {
     return;
   }
-  std::vector<Value> params;
   std::vector<ruche::sdk::Mail> mails;
+  std::vector<std::string> hashes;
+  std::vector<long long> ids;
   for (const auto& [item, id] : stored) {
-    params.insert(params.end(), {item->withdrawHash, id, context.now()});
+    hashes.push_back(item->withdrawHash);
+    ids.push_back(id);
     mails.push_back(item->mail);
   }
-  context.db().execute(
-      "INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES " + placeholders(stored.size(), 3),
-      params);
+  if (context.db().backend() == "postgresql") {
+    context.db().execute(
+        "INSERT INTO petitions_links (token_hash, signature_id, created_at) SELECT token_hash, signature_id, ? "
+        "FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[])) AS l(token_hash, signature_id)",
+        {context.now(), textArray(hashes), integerArray(ids)});
+  } else {
+    std::vector<Value> params;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      params.insert(params.end(), {hashes[i], ids[i], context.now()});
+    }
+    context.db().execute(
+        "INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES " + placeholders(ids.size(), 3),
+        params);
+  }
   context.sendMails(mails);
 }
 

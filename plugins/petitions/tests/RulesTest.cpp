@@ -5,6 +5,7 @@
 
 #include "../src/Csv.h"
 #include "../src/Email.h"
+#include "../src/PgArray.h"
 #include "../src/Rules.h"
 
 using namespace petitions;
@@ -105,4 +106,13 @@ TEST_CASE("plain text splits into paragraphs on blank lines") {
   CHECK(parts[1] == "Second");
   CHECK(paragraphs("").empty());
   CHECK(characters("é1") == 2);
+}
+
+TEST_CASE("array literals quote every element and escape its quotes and backslashes") {
+  CHECK(textArray({}) == "{}");
+  CHECK(textArray({"Ana", ""}) == "{\"Ana\",\"\"}");
+  CHECK(textArray({"a,b {c}", "say \"hi\"", "back\\slash", "NULL"}) ==
+        "{\"a,b {c}\",\"say \\\"hi\\\"\",\"back\\\\slash\",\"NULL\"}");
+  CHECK(integerArray({}) == "{}");
+  CHECK(integerArray({1, -2, 9007199254740993}) == "{1,-2,9007199254740993}");
 }
