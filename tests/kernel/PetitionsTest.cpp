@@ -523,6 +523,17 @@ TEST_CASE("signatures arriving together are written in shared batches, each once
       for (int i = 0; i < kSigners; i += 13) {
         CHECK(world.server.smtp().waitForMessage("s" + std::to_string(i) + "@example.org", 10s));
       }
+      // The one mail of the five tabs withdraws the one signature: its link
+      // is the stored one (the batch joined each link to its own signer).
+      auto twice = world.server.smtp().waitForMessage("twice@example.org", 10s);
+      REQUIRE(twice);
+      CHECK_FALSE(world.server.smtp().waitForMessage("twice@example.org", 200ms));
+      std::string withdrawLink = HttpClient::extractLink(twice->body, kHome + "/withdraw/");
+      HttpClient signer = world.server.client();
+      REQUIRE(signer.get(withdrawLink).status == 200);
+      REQUIRE(signer.postFormWithCsrf(withdrawLink, withdrawLink, {}).status == 303);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE withdrawn_at IS NOT NULL") == 1);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE email_key = 'twice@example.org'") == 0);
       if (backend == Backend::Postgres) {
         // Rows committed by one transaction share its xmin: fewer
         // transactions than signatures means they were grouped.

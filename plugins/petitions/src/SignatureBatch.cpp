@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <tuple>
 
 #include "PgArray.h"
@@ -76,20 +77,20 @@ void countAttempts(Context& context, const std::vector<PendingSignature*>& batch
   }
 }
 
-/// The INSERT of `candidates`' signatures, RETURNING id, petition_id and
-/// email_key. On PostgreSQL each column is one array parameter (see
-/// PgArray.h); elsewhere (SQLite, batches of one) one row of placeholders
-/// per signature.
+/// Inserts `candidates`' signatures, RETURNING id, petition_id and
+/// email_key of those that were new. On PostgreSQL each column is one array
+/// parameter (see PgArray.h), and the same statement inserts the withdrawal
+/// links of the new ones (a round trip less per batch); elsewhere (SQLite,
+/// batches of one) one row of placeholders per signature, and linkAndMail
+/// inserts the links.
 ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSignature*>& candidates) {
-  const char* const kInsert =
-      "INSERT INTO petitions_signatures (petition_id, email, email_key, name, postcode, country, comment, consent, "
-      "token, token_expires_at, mailed_at, created_at, locale) ";
-  const char* const kReturning =
-      " ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key";
+  const char* const kColumns =
+      "petition_id, email, email_key, name, postcode, country, comment, consent, token, token_expires_at, "
+      "mailed_at, created_at, locale";
   long long now = context.now();
   if (context.db().backend() == "postgresql") {
     std::vector<long long> petitionIds, consents, expiries;
-    std::vector<std::string> emails, keys, names, postcodes, countries, comments, tokens, locales;
+    std::vector<std::string> emails, keys, names, postcodes, countries, comments, tokens, locales, withdrawals;
     for (const auto* item : candidates) {
       const SignatureInput& in = item->input;
       petitionIds.push_back(item->petitionId);
@@ -103,18 +104,28 @@ ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSig
       tokens.push_back(item->confirmHash);
       expiries.push_back(item->expiresAt);
       locales.push_back(in.locale);
+      withdrawals.push_back(item->withdrawHash);
     }
+    // Each address once (insertNew saw to it): each new signature joins
+    // the one input row of its address, for its withdrawal link.
     return context.db().query(
-        std::string(kInsert) +
-            "SELECT petition_id, email, email_key, name, postcode, country, comment, consent, token, "
-            "token_expires_at, ?, ?, locale FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
-            "CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INTEGER[]), "
-            "CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS s(petition_id, email, email_key, name, "
-            "postcode, country, comment, consent, token, token_expires_at, locale)" +
-            kReturning,
-        {now, now, integerArray(petitionIds), textArray(emails), textArray(keys), textArray(names),
-         textArray(postcodes), textArray(countries), textArray(comments), integerArray(consents), textArray(tokens),
-         integerArray(expiries), textArray(locales)});
+        std::string("WITH input AS (SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
+                    "CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+                    "CAST(? AS INTEGER[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
+                    "CAST(? AS TEXT[])) AS i(petition_id, email, email_key, name, postcode, country, comment, "
+                    "consent, token, token_expires_at, locale, withdraw_hash)), "
+                    "stored AS (INSERT INTO petitions_signatures (") +
+            kColumns +
+            ") SELECT petition_id, email, email_key, name, postcode, country, comment, consent, token, "
+            "token_expires_at, ?, ?, locale FROM input "
+            "ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key), "
+            "links AS (INSERT INTO petitions_links (token_hash, signature_id, created_at) "
+            "SELECT i.withdraw_hash, s.id, ? FROM stored s JOIN input i "
+            "ON i.petition_id = s.petition_id AND i.email_key = s.email_key) "
+            "SELECT id, petition_id, email_key FROM stored",
+        {integerArray(petitionIds), textArray(emails), textArray(keys), textArray(names), textArray(postcodes),
+         textArray(countries), textArray(comments), integerArray(consents), textArray(tokens), integerArray(expiries),
+         textArray(locales), textArray(withdrawals), now, now, now});
   }
   std::vector<Value> params;
   for (const auto* item : candidates) {
@@ -123,7 +134,9 @@ ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSig
                   {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode, in.country,
                    in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now, now, in.locale});
   }
-  return context.db().query(std::string(kInsert) + "VALUES " + placeholders(candidates.size(), 13) + kReturning,
+  return context.db().query(std::string("INSERT INTO petitions_signatures (") + kColumns + ") VALUES " +
+                                placeholders(candidates.size(), 13) +
+                                " ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key",
                             params);
 }
 
@@ -131,11 +144,19 @@ ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSig
 /// signed before, or twice in this batch) are marked Conflict.
 std::vector<std::pair<PendingSignature*, long long>> insertNew(Context& context,
                                                                const std::vector<PendingSignature*>& batch) {
+  // Of two tabs signing with one address, the first is the candidate and
+  // the other a Conflict (decided by the one-by-one path, after this batch).
   std::vector<PendingSignature*> candidates;
+  std::set<std::pair<long long, std::string>> addresses;
   for (auto* item : batch) {
-    if (item->result == Result::Waiting) {
-      candidates.push_back(item);
+    if (item->result != Result::Waiting) {
+      continue;
     }
+    if (!addresses.insert({item->petitionId, item->input.normalised->key}).second) {
+      item->result = Result::Conflict;
+      continue;
+    }
+    candidates.push_back(item);
   }
   std::vector<std::pair<PendingSignature*, long long>> stored;
   if (candidates.empty()) {
@@ -153,36 +174,25 @@ std::vector<std::pair<PendingSignature*, long long>> insertNew(Context& context,
       continue;
     }
     stored.emplace_back(item, found->second);
-    ids.erase(found);  // a second item with the same address is a duplicate
   }
   return stored;
 }
 
-/// The withdrawal links and the mails of the stored signatures.
+/// The mails of the stored signatures, and their withdrawal links where
+/// insertSignatures did not write them already (all but PostgreSQL).
 void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*, long long>>& stored) {
   if (stored.empty()) {
     return;
   }
   std::vector<ruche::sdk::Mail> mails;
-  std::vector<std::string> hashes;
-  std::vector<long long> ids;
+  std::vector<Value> params;
   for (const auto& [item, id] : stored) {
-    hashes.push_back(item->withdrawHash);
-    ids.push_back(id);
+    params.insert(params.end(), {item->withdrawHash, id, context.now()});
     mails.push_back(item->mail);
   }
-  if (context.db().backend() == "postgresql") {
+  if (context.db().backend() != "postgresql") {
     context.db().execute(
-        "INSERT INTO petitions_links (token_hash, signature_id, created_at) SELECT token_hash, signature_id, ? "
-        "FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[])) AS l(token_hash, signature_id)",
-        {context.now(), textArray(hashes), integerArray(ids)});
-  } else {
-    std::vector<Value> params;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      params.insert(params.end(), {hashes[i], ids[i], context.now()});
-    }
-    context.db().execute(
-        "INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES " + placeholders(ids.size(), 3),
+        "INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES " + placeholders(stored.size(), 3),
         params);
   }
   context.sendMails(mails);
