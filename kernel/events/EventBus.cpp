@@ -481,13 +481,11 @@ std::string valueRows(const std::vector<std::string>& columns, std::size_t rows)
   return text;
 }
 
-/// PostgreSQL: one chunk of events and each one's deliveries to `wanting`
-/// in one statement (the deliveries' INSERT reads the events' RETURNING),
-/// a round trip less than two statements for a group commit's mails.
-void publishChunkWithDeliveries(soci::session& sql, const std::string& topic, long long associationId,
-                                const std::vector<std::string>& payloadsJson, std::size_t start, std::size_t rows,
-                                const std::vector<std::string>& wanting, long long now) {
-  soci::statement insert(sql);
+/// Binds events start … start + rows − 1 of `payloadsJson` to `insert`;
+/// returns their INSERT into the outbox, without RETURNING.
+std::string bindEventRows(soci::statement& insert, const std::string& topic, const long long& associationId,
+                          const std::vector<std::string>& payloadsJson, std::size_t start, std::size_t rows,
+                          const long long& now) {
   for (std::size_t row = 0; row < rows; ++row) {
     std::string n = std::to_string(row);
     insert.exchange(soci::use(topic, "t" + n));
@@ -495,8 +493,18 @@ void publishChunkWithDeliveries(soci::session& sql, const std::string& topic, lo
     insert.exchange(soci::use(payloadsJson[start + row], "p" + n));
     insert.exchange(soci::use(now, "c" + n));
   }
-  std::string text = "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES " +
-                     valueRows({"t", "a", "p", "c"}, rows);
+  return "INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES " +
+         valueRows({"t", "a", "p", "c"}, rows);
+}
+
+/// PostgreSQL: one chunk of events and each one's deliveries to `wanting`
+/// in one statement (the deliveries' INSERT reads the events' RETURNING),
+/// a round trip less than two statements for a group commit's mails.
+void publishChunkWithDeliveries(soci::session& sql, const std::string& topic, long long associationId,
+                                const std::vector<std::string>& payloadsJson, std::size_t start, std::size_t rows,
+                                const std::vector<std::string>& wanting, long long now) {
+  soci::statement insert(sql);
+  std::string text = bindEventRows(insert, topic, associationId, payloadsJson, start, rows, now);
   if (!wanting.empty()) {
     // status, attempts and locked_until take their defaults: pending, 0, 0.
     for (std::size_t i = 0; i < wanting.size(); ++i) {
@@ -544,17 +552,9 @@ void EventBus::publishMany(soci::session& sql, const std::string& topic, long lo
       } else {
         insert.exchange(soci::into(ids));
       }
-      for (std::size_t row = 0; row < rows; ++row) {
-        std::string n = std::to_string(row);
-        insert.exchange(soci::use(topic, "t" + n));
-        insert.exchange(soci::use(associationId, "a" + n));
-        insert.exchange(soci::use(payloadsJson[start + row], "p" + n));
-        insert.exchange(soci::use(now, "c" + n));
-      }
+      std::string text = bindEventRows(insert, topic, associationId, payloadsJson, start, rows, now);
       insert.alloc();
-      insert.prepare("INSERT INTO event_outbox (topic, association_id, payload, created_at) VALUES " +
-                         valueRows({"t", "a", "p", "c"}, rows) + " RETURNING id",
-                     soci::details::st_one_time_query);
+      insert.prepare(text + " RETURNING id", soci::details::st_one_time_query);
       insert.define_and_bind();
       bool returned = insert.execute(true);
       if (rows == 1) {
