@@ -345,7 +345,8 @@ int EventBus::Impl::dispatchOnce() {
   // (a mail handed to the mailer) share one statement, slow ones (over
   // 100 ms each) are marked one by one as before, and a process that dies
   // delivers again only what it sent in its last 100 ms plus the one in
-  // progress, as at-least-once delivery allows.
+  // progress (a plugin's batch of mails: up to 100 mails), as at-least-once
+  // delivery allows.
   constexpr long long kMarkEveryMs = 100;
   long long markAt = nowMs() + kMarkEveryMs;
   for (const auto& delivery : claimed) {

@@ -6,9 +6,11 @@
 #include <Poco/Net/StreamSocketImpl.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace ruche::http {
 namespace {
@@ -17,6 +19,9 @@ namespace {
 /// waits resumed for the time left, an error thrown as Poco's) in one
 /// poll(2) on `fd`.
 bool pollOnce(poco_socket_t fd, const Poco::Timespan& timeout, int mode, void (*fail)(int)) {
+  if (fd == POCO_INVALID_SOCKET) {
+    throw Poco::Net::InvalidSocketException();  // as Poco's own poll; poll(2) would just sleep
+  }
   pollfd entry{fd, 0, 0};
   if ((mode & Poco::Net::Socket::SELECT_READ) != 0) {
     entry.events |= POLLIN;
@@ -24,14 +29,13 @@ bool pollOnce(poco_socket_t fd, const Poco::Timespan& timeout, int mode, void (*
   if ((mode & Poco::Net::Socket::SELECT_WRITE) != 0) {
     entry.events |= POLLOUT;
   }
-  if ((mode & Poco::Net::Socket::SELECT_ERROR) != 0) {
-    entry.events |= POLLPRI;  // POLLERR and POLLHUP are always reported
-  }
+  // SELECT_ERROR needs no flag: POLLERR and POLLHUP are always reported.
   Poco::Timespan left = timeout;
   for (;;) {
     Poco::Timestamp start;
-    // Rounded up: a wait of 0.5 ms is not a wait of none.
-    int ms = static_cast<int>((left.totalMicroseconds() + 999) / 1000);
+    // Rounded up (a wait of 0.5 ms is not a wait of none), at most a day.
+    int ms = static_cast<int>(
+        std::min<Poco::Timespan::TimeDiff>((left.totalMicroseconds() + 999) / 1000, 24LL * 3600 * 1000));
     int ready = ::poll(&entry, 1, ms);
     if (ready >= 0) {
       return ready > 0;
@@ -42,10 +46,8 @@ bool pollOnce(poco_socket_t fd, const Poco::Timespan& timeout, int mode, void (*
       return false;
     }
     Poco::Timespan waited = start.elapsed();
-    if (waited >= left) {
-      return false;
-    }
-    left -= waited;
+    // Interrupted at or past the end: one last look, without waiting.
+    left = waited >= left ? Poco::Timespan(0) : left - waited;
   }
 }
 
@@ -79,8 +81,13 @@ class PolledServerSocketImpl : public Poco::Net::ServerSocketImpl {
     if (fd == POCO_INVALID_SOCKET) {
       error();  // throws, naming errno
     }
-    clientAddr = Poco::Net::SocketAddress(address, length);
-    return new PolledStreamSocketImpl(fd);
+    try {
+      clientAddr = Poco::Net::SocketAddress(address, length);
+      return new PolledStreamSocketImpl(fd);
+    } catch (...) {
+      ::close(fd);  // not yet owned by a socket
+      throw;
+    }
   }
 
  private:

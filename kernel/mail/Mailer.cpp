@@ -5,6 +5,8 @@
 #include <Poco/Net/MailRecipient.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SMTPClientSession.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/StringPartSource.h>
 
 #include <memory>
@@ -63,8 +65,13 @@ std::unique_ptr<Poco::Net::MailMessage> Mailer::message(const OutgoingMail& mail
 }
 
 std::unique_ptr<Poco::Net::SMTPClientSession> Mailer::openSession() const {
-  auto session =
-      std::make_unique<Poco::Net::SMTPClientSession>(settings_.host, static_cast<Poco::UInt16>(settings_.port));
+  // Bounded waits: a batch of mails runs inside one event delivery, whose
+  // lease (60 s by default) a hung relay must not outlast.
+  const Poco::Timespan timeout(kSmtpTimeoutSeconds, 0);
+  Poco::Net::StreamSocket socket;
+  socket.connect(Poco::Net::SocketAddress(settings_.host, static_cast<Poco::UInt16>(settings_.port)), timeout);
+  auto session = std::make_unique<Poco::Net::SMTPClientSession>(socket);
+  session->setTimeout(timeout);
   if (settings_.user.empty()) {
     session->login();
   } else {
@@ -84,7 +91,8 @@ void Mailer::send(const OutgoingMail& mail) {
   }
 }
 
-std::vector<std::string> Mailer::sendAll(const std::vector<OutgoingMail>& mails) {
+std::vector<std::string> Mailer::sendAll(const std::vector<OutgoingMail>& mails,
+                                         std::chrono::steady_clock::time_point deadline) {
   std::vector<std::string> errors(mails.size());
   if (!enabled()) {
     for (const auto& mail : mails) {
@@ -97,23 +105,31 @@ std::vector<std::string> Mailer::sendAll(const std::vector<OutgoingMail>& mails)
   // One session for them all: a connection and a greeting per mail cost the
   // relay and us more than the mail itself.
   std::unique_ptr<Poco::Net::SMTPClientSession> session;
+  auto failTheRest = [&](std::size_t failed) {
+    for (std::size_t rest = failed + 1; rest < mails.size(); ++rest) {
+      errors[rest] = errors[failed];
+    }
+  };
   for (std::size_t i = 0; i < mails.size(); ++i) {
+    if (i > 0 && std::chrono::steady_clock::now() >= deadline) {
+      errors[i] = "not tried: the time for this batch of mails was up";
+      failTheRest(i);
+      break;
+    }
     try {
       if (!session) {
         session = openSession();
       }
       session->sendMessage(*message(mails[i]));
-    } catch (const Poco::Exception& e) {
+    } catch (const Poco::Net::SMTPException& e) {
       errors[i] = failure(e.displayText());
       if (!session) {
-        // Not even a session: the rest would fail the same way, one timeout each.
-        for (std::size_t rest = i + 1; rest < mails.size(); ++rest) {
-          errors[rest] = errors[i];
-        }
+        // Refused at the greeting or the login: so would the rest be.
+        failTheRest(i);
         return errors;
       }
-      // A refused recipient leaves the transaction half open: RSET ends it,
-      // or the next mail starts from a new session.
+      // The server refused this mail (a recipient, say): the transaction is
+      // left half open; RSET ends it, or the next mail starts a new session.
       try {
         std::string answer;
         if (session->sendCommand("RSET", answer) / 100 != 2) {  // 2xx: positive completion (RFC 5321)
@@ -122,13 +138,24 @@ std::vector<std::string> Mailer::sendAll(const std::vector<OutgoingMail>& mails)
       } catch (const Poco::Exception&) {
         session.reset();
       }
+    } catch (const std::exception& e) {
+      // Poco's network errors and anything else: the session's state is
+      // unknown (a late answer may still come), so it is dropped.
+      const auto* poco = dynamic_cast<const Poco::Exception*>(&e);
+      errors[i] = failure(poco != nullptr ? poco->displayText() : std::string(e.what()));
+      if (!session) {
+        // Not even a session: the rest would fail the same way, one timeout each.
+        failTheRest(i);
+        return errors;
+      }
+      session.reset();
     }
   }
   if (session) {
     try {
       session->close();
-    } catch (const Poco::Exception&) {
-      // Every mail was accepted already; a lost QUIT changes nothing.
+    } catch (const std::exception&) {
+      // Every mail was answered already; a lost QUIT changes nothing.
     }
   }
   return errors;

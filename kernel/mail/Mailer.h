@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,14 +41,20 @@ class Mailer {
 
   /// Sends `mails` over one SMTP session. Returns one entry per mail: empty
   /// when the server accepted it, else why not (a refused recipient does not
-  /// stop the others; no session at all fails them all). Never throws for a
+  /// stop the others; no session at all fails them all). Mails not begun by
+  /// `deadline` are not tried (their entry says so). Never throws for a
   /// mail's failure.
-  virtual std::vector<std::string> sendAll(const std::vector<OutgoingMail>& mails);
+  virtual std::vector<std::string> sendAll(
+      const std::vector<OutgoingMail>& mails,
+      std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
   /// Opens a connection and says hello: used by `ruche doctor`.
   void check();
 
   bool enabled() const { return !settings_.host.empty(); }
+
+  /// The longest wait for the SMTP server: to connect, and for each answer.
+  static constexpr int kSmtpTimeoutSeconds = 15;
 
  private:
   std::unique_ptr<Poco::Net::MailMessage> message(const OutgoingMail& mail) const;

@@ -147,6 +147,9 @@ std::vector<std::string> dependencyOrder(const std::map<std::string, const Manif
   return order;
 }
 
+/// How long one event's mails may take to begin: a third of the claim's lease.
+const std::chrono::steady_clock::duration kMailBatchBudget = events::BusOptions{}.claimLease / 3;
+
 /// The mail a plugin queued (one element of a mail event's payload).
 mail::OutgoingMail outgoingMail(const sdk::Value& payload) {
   mail::OutgoingMail mail;
@@ -212,7 +215,10 @@ void PluginHost::sendMailBatch(const events::Delivery& delivery) {
   for (const auto& item : list) {
     mails.push_back(outgoingMail(item));
   }
-  std::vector<std::string> errors = mailer_.sendAll(mails);
+  // Mails not begun within a third of the claim's lease are queued again
+  // with the refused ones: past the lease another dispatcher would take
+  // this event and send its mails a second time.
+  std::vector<std::string> errors = mailer_.sendAll(mails, std::chrono::steady_clock::now() + kMailBatchBudget);
   sdk::Value failed = sdk::Value::array();
   std::string firstError;
   for (std::size_t i = 0; i < errors.size(); ++i) {

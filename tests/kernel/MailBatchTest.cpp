@@ -77,6 +77,20 @@ TEST_CASE("sendAll sends a batch over one SMTP session and a refused recipient s
   CHECK(sink.sessions() == 1);
 }
 
+TEST_CASE("sendAll tries no mail after its deadline but always the first") {
+  SmtpSink sink;
+  mail::Mailer mailer(sinkSettings(sink));
+  std::vector<std::string> errors =
+      mailer.sendAll({plainMail("first@example.org"), plainMail("second@example.org"), plainMail("third@example.org")},
+                     std::chrono::steady_clock::now() - 1s);
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0].empty());
+  CHECK(errors[1].find("not tried") == 0);
+  CHECK(errors[2] == errors[1]);
+  CHECK(sink.waitForMessage("first@example.org", 5s));
+  CHECK(sink.messages().size() == 1);
+}
+
 TEST_CASE("sendAll fails every mail with the reason when the server cannot be reached") {
   SmtpSink sink;
   config::SmtpSettings settings = sinkSettings(sink);

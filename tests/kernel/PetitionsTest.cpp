@@ -303,6 +303,19 @@ TEST_CASE("coordinators get field errors for an invalid petition, and only they 
   }
 }
 
+TEST_CASE("a signature whose text holds a NUL byte is refused and stores nothing") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      World world(backend);
+      long long id = world.create("open");
+      auto bad = world.sign(id, {{"name", std::string("Ana\0Bot", 7)}, {"email", "ana@example.org"}});
+      CHECK(bad.status == 422);
+      CHECK(bad.body.find("Ce texte contient un caractère non autorisé.") != std::string::npos);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures") == 0);
+    }
+  }
+}
+
 TEST_CASE("petition signing refuses bad input, a filled honeypot and too many signatures from one address") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
@@ -513,8 +526,8 @@ TEST_CASE("signatures arriving together are written in shared batches, each once
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE email_key = 'twice@example.org'") == 1);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == kSigners + 1);
       for (int i = 0; i < kSigners; i += 7) {
-        CHECK(world.server.scalarText("SELECT name FROM petitions_signatures WHERE email_key = 's" +
-                                      std::to_string(i) + "@example.org'") == trickyName(static_cast<std::size_t>(i)));
+        CHECK(world.server.scalarText("SELECT name FROM petitions_signatures WHERE email_key = 's" + std::to_string(i) +
+                                      "@example.org'") == trickyName(static_cast<std::size_t>(i)));
       }
       // One confirmation mail per stored signature: the duplicates mailed nothing.
       CHECK(world.queuedMails() == kSigners + 1);

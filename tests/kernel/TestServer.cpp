@@ -112,8 +112,10 @@ class SwitchableMailer : public mail::Mailer {
           settings.port = closedPort();
           return settings;
         }()) {}
-  std::vector<std::string> sendAll(const std::vector<mail::OutgoingMail>& mails) override {
-    return down_->load() ? closed_.sendAll(mails) : mail::Mailer::sendAll(mails);
+  std::vector<std::string> sendAll(
+      const std::vector<mail::OutgoingMail>& mails,
+      std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) override {
+    return down_->load() ? closed_.sendAll(mails, deadline) : mail::Mailer::sendAll(mails, deadline);
   }
 
  private:

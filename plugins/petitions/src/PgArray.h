@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,9 +13,15 @@ namespace petitions {
 
 /// {"a","b \"c\""}: each element quoted, its backslashes and quotes escaped
 /// (PostgreSQL's array input syntax), so commas, braces and spaces stay text.
+/// Throws std::invalid_argument for a NUL byte, which no PostgreSQL text
+/// holds (and which would cut the literal short): the fields are checked
+/// for it before.
 inline std::string textArray(const std::vector<std::string>& items) {
   std::string literal = "{";
   for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].find('\0') != std::string::npos) {
+      throw std::invalid_argument("a NUL byte in a text array element");
+    }
     literal += i == 0 ? "\"" : ",\"";
     for (char c : items[i]) {
       if (c == '"' || c == '\\') {

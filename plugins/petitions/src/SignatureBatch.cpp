@@ -80,9 +80,9 @@ void countAttempts(Context& context, const std::vector<PendingSignature*>& batch
 /// Inserts `candidates`' signatures, RETURNING id, petition_id and
 /// email_key of those that were new. On PostgreSQL each column is one array
 /// parameter (see PgArray.h), and the same statement inserts the withdrawal
-/// links of the new ones (a round trip less per batch); elsewhere (SQLite,
-/// batches of one) one row of placeholders per signature, and linkAndMail
-/// inserts the links.
+/// links of the new ones (a round trip less per batch). On SQLite (whose
+/// batches hold one signature) one row of placeholders per signature, and
+/// linkAndMail inserts the links.
 ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSignature*>& candidates) {
   const char* const kColumns =
       "petition_id, email, email_key, name, postcode, country, comment, consent, token, token_expires_at, "

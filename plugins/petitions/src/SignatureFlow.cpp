@@ -27,6 +27,10 @@ std::string field(const std::function<std::string(const std::string&)>& get, std
     errors.push_back({name, "This field is required.", "petitions.required"});
   } else if (characters(value) > max) {
     errors.push_back({name, "This text is too long.", "petitions.too_long"});
+  } else if (value.find('\0') != std::string::npos) {
+    // No text holds one; PostgreSQL refuses it, and in a batch's array it
+    // would fail every signer of the batch.
+    errors.push_back({name, "This text contains a character that is not allowed.", "petitions.bad_character"});
   }
   return value;
 }

@@ -113,6 +113,8 @@ TEST_CASE("array literals quote every element and escape its quotes and backslas
   CHECK(textArray({"Ana", ""}) == "{\"Ana\",\"\"}");
   CHECK(textArray({"a,b {c}", "say \"hi\"", "back\\slash", "NULL"}) ==
         "{\"a,b {c}\",\"say \\\"hi\\\"\",\"back\\\\slash\",\"NULL\"}");
+  CHECK(textArray({"P\u00e9tition \u00e0 \u00c9vreux"}) == "{\"P\u00e9tition \u00e0 \u00c9vreux\"}");
+  CHECK_THROWS_AS(textArray({"ok", std::string("nul\0byte", 8)}), std::invalid_argument);
   CHECK(integerArray({}) == "{}");
   CHECK(integerArray({1, -2, 9007199254740993}) == "{1,-2,9007199254740993}");
 }
