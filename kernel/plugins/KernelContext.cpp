@@ -140,13 +140,11 @@ void KernelContext::sendMails(const std::vector<sdk::Mail>& mails) {
   // database one row and one delivery per chunk, not per mail.
   std::vector<std::string> payloads;
   for (std::size_t start = 0; start < checked.size(); start += kMailsPerEvent) {
-    sdk::Value chunk = sdk::Value::object({{"mails", sdk::Value::array()}});
     sdk::Value list = sdk::Value::array();
     for (std::size_t i = start; i < std::min(checked.size(), start + kMailsPerEvent); ++i) {
       list.push(std::move(checked[i]));
     }
-    chunk.set("mails", std::move(list));
-    payloads.push_back(chunk.toJson());
+    payloads.push_back(sdk::Value::object({{"mails", std::move(list)}}).toJson());
   }
   services_.events.publishMany(transaction_.session(), kMailsTopic, association_.id, payloads);
 }

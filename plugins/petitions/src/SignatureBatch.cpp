@@ -184,16 +184,19 @@ void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*
   if (stored.empty()) {
     return;
   }
-  std::vector<ruche::sdk::Mail> mails;
-  std::vector<Value> params;
-  for (const auto& [item, id] : stored) {
-    params.insert(params.end(), {item->withdrawHash, id, context.now()});
-    mails.push_back(item->mail);
-  }
   if (context.db().backend() != "postgresql") {
+    std::vector<Value> params;
+    for (const auto& [item, id] : stored) {
+      params.insert(params.end(), {item->withdrawHash, id, context.now()});
+    }
     context.db().execute(
         "INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES " + placeholders(stored.size(), 3),
         params);
+  }
+  std::vector<ruche::sdk::Mail> mails;
+  mails.reserve(stored.size());
+  for (const auto& entry : stored) {
+    mails.push_back(entry.first->mail);
   }
   context.sendMails(mails);
 }
