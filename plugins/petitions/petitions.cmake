@@ -52,6 +52,7 @@ set(PETITIONS_TEST_SOURCES
   ${PETITIONS_DIR}/tests/RulesTest.cpp
   ${PETITIONS_DIR}/tests/PageRulesTest.cpp
   ${PETITIONS_DIR}/tests/DataRulesTest.cpp
+  ${PETITIONS_DIR}/tests/WakeupTest.cpp
   ${PETITIONS_PURE_SOURCES})
 
 set(PETITIONS_LIBRARIES PkgConfig::PETITIONS_CMARK PkgConfig::PETITIONS_QRENCODE PkgConfig::PETITIONS_SODIUM)

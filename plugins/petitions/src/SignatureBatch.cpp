@@ -2,7 +2,8 @@
 #include "SignatureBatch.h"
 
 #include <algorithm>
-#include <condition_variable>
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "PgArray.h"
 #include "Rules.h"
+#include "Wakeup.h"
 
 namespace petitions {
 namespace {
@@ -226,16 +228,22 @@ void writeCountingLast(Context& context, const std::vector<PendingSignature*>& b
 /// result is known or when it is to lead the next batch (waking every
 /// waiter after each batch cost more CPU than the batch's writes).
 struct Waiter {
+  /// Added to `word` by the leader that wrote the item (its result is set):
+  /// from then on the waiter goes without the queue's lock, and its Waiter,
+  /// on its stack, disappears. Below this bit, the word counts the nudges
+  /// (see Queue::nudgeNextLeader), far fewer than 2^31 in one wait.
+  static constexpr std::uint32_t kReleased = 1U << 31;
+
   PendingSignature* item;
-  std::condition_variable wake;
   /// Set under the queue's lock by the leader that took the item into its
   /// batch: from then on the waiter only waits for its release (while that
   /// batch commits another could lead, but not this one, whose Waiter the
   /// leader still holds).
   bool taken = false;
-  /// Set under the queue's lock by the leader that wrote the item: only then
-  /// may the waiter go (and its Waiter, on its stack, disappear).
-  bool released = false;
+  /// What the waiter sleeps on (see Wakeup.h).
+  std::atomic<std::uint32_t> word{0};
+
+  bool released() const { return (word.load(std::memory_order_acquire) & kReleased) != 0; }
 };
 
 /// At most this many written batches of one association wait for their
@@ -256,6 +264,14 @@ struct Queue {
   /// earlier ones commit (a batch's rows are its own but for the per-IP
   /// count, which it writes last: see writeCountingLast).
   bool mayLead() const { return !writing && committing < kMaxCommitting; }
+
+  /// Wakes the first waiter to lead a batch, if one may lead now. Under the
+  /// lock: a waiter in the queue is alive.
+  void nudgeNextLeader() {
+    if (!waiting.empty() && mayLead()) {
+      futex::addAndWake(waiting.front()->word, 1);
+    }
+  }
 };
 
 Queue& queueOf(long long associationId) {
@@ -307,12 +323,13 @@ void commitBatch(Context& context, const std::vector<PendingSignature*>& batch) 
 
 /// Takes `me` off the queue if it leaves without being released (an
 /// exception on the way): no leader may later reach its freed Waiter.
-/// Runs with the queue's lock held (declared after the lock).
+/// Runs with the queue's lock held (declared after the lock): only the
+/// leader's part, under the lock, may throw.
 struct LeaveQueue {
   Queue& queue;
   Waiter& me;
   ~LeaveQueue() {
-    if (!me.released) {
+    if (!me.released()) {
       auto it = std::find(queue.waiting.begin(), queue.waiting.end(), &me);
       if (it != queue.waiting.end()) {
         queue.waiting.erase(it);
@@ -361,13 +378,22 @@ void submitSignature(Context& context, PendingSignature& item) {
     return;
   }
   Queue& queue = queueOf(context.association().id);
-  Waiter me{&item, {}, false, false};
+  Waiter me{&item};
   std::unique_lock<std::mutex> lock(queue.mutex);
   queue.waiting.push_back(&me);
   LeaveQueue leave{queue, me};
-  while (!me.released) {
+  for (;;) {
     if (me.taken || !queue.mayLead()) {
-      me.wake.wait(lock);
+      std::uint32_t seen = me.word.load(std::memory_order_acquire);
+      if ((seen & Waiter::kReleased) != 0) {
+        return;
+      }
+      lock.unlock();
+      futex::sleepWhile(me.word, seen);
+      if (me.released()) {
+        return;  // without the lock (see Wakeup.h)
+      }
+      lock.lock();
       continue;
     }
     // Leader: takes what waits (the oldest first), writes it outside the
@@ -390,20 +416,19 @@ void submitSignature(Context& context, PendingSignature& item) {
     // Written: while this batch commits, the next one may be written.
     queue.writing = false;
     ++queue.committing;
-    if (!queue.waiting.empty() && queue.mayLead()) {
-      queue.waiting.front()->wake.notify_one();
-    }
+    queue.nudgeNextLeader();
     lock.unlock();
     commitBatch(context, batch);
     lock.lock();
     --queue.committing;
+    queue.nudgeNextLeader();
+    lock.unlock();
+    // Out of the queue (taken), each waiter of the batch waits only for
+    // this: woken outside the lock, it goes without taking it.
     for (auto* waiter : waiters) {
-      waiter->released = true;  // its result is set
-      waiter->wake.notify_one();
+      futex::addAndWake(waiter->word, Waiter::kReleased);  // its result is set
     }
-    if (!queue.waiting.empty() && queue.mayLead()) {
-      queue.waiting.front()->wake.notify_one();  // leads the next batch
-    }
+    lock.lock();
   }
 }
 
