@@ -44,7 +44,9 @@ void registerAssociationProfilePages(http::Router& router, app::Services& servic
 void registerImpactPages(http::Router& router, app::Services& services);
 
 /// Where the federation admin uploads a plugin archive: the one path allowed
-/// a body up to plugins.max_upload_bytes (App sets http's uploadBodyLimits).
+/// a body up to plugins.max_upload_bytes (App sets http's uploadBodyLimits),
+/// and only from a federation admin's session (App's gate, checked before
+/// the body is read).
 inline constexpr const char* kPluginUploadPath = "/admin/plugins/install";
 
 }  // namespace ruche::admin

@@ -101,7 +101,14 @@ void App::registerRoutes() {
 }
 
 void App::start() {
-  server_ = std::make_unique<http::HttpServer>(settings_.http, *pipeline_);
+  // Only a signed-in federation admin may send the plugin upload form more
+  // than http.max_body_bytes (the route checks the rest, CSRF included).
+  auto federationAdmin = [this](const http::Request& request) {
+    std::string token = request.cookie(auth::kSessionCookie);
+    auto session = token.empty() ? std::nullopt : sessions_->load(token);
+    return session.has_value() && session->visitor.federationAdmin;
+  };
+  server_ = std::make_unique<http::HttpServer>(settings_.http, *pipeline_, federationAdmin);
   server_->start();
   events_->start();
   webhookSender_->start();

@@ -32,7 +32,8 @@ struct HttpSettings {
   std::size_t maxBodyBytes = 1024 * 1024;
   /// Exceptions to maxBodyBytes for POSTs to these exact paths (uploads):
   /// path -> largest body. Not a key of its own: App fills it from the
-  /// uploading feature's key (plugins.max_upload_bytes).
+  /// uploading feature's key (plugins.max_upload_bytes). Only requests
+  /// HttpServer's gate lets through get the larger limit.
   std::map<std::string, std::size_t> uploadBodyLimits;
   /// Peers whose X-Forwarded-For is believed (the reverse proxy in front).
   std::vector<std::string> trustedProxies = {"127.0.0.1", "::1"};

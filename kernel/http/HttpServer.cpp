@@ -21,6 +21,7 @@
 #include <limits>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "kernel/http/Multipart.h"
 #include "kernel/http/PolledSocket.h"
@@ -180,14 +181,29 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     return readBody(in, request, response);
   }
 
-  // http.max_body_bytes, or the larger limit of an upload path (uploadBodyLimits).
+  // http.max_body_bytes, or the larger limit of an upload path
+  // (uploadBodyLimits) for a request the gate lets through.
   std::size_t bodyLimit(const Request& request) const {
     const auto& uploads = owner_.settings_.uploadBodyLimits;
     auto upload = uploads.find(request.path);
-    if (request.method == "POST" && upload != uploads.end()) {
-      return std::max(upload->second, owner_.settings_.maxBodyBytes);
+    if (request.method == "POST" && upload != uploads.end() && upload->second > owner_.settings_.maxBodyBytes &&
+        mayExceed(request)) {
+      return upload->second;
     }
     return owner_.settings_.maxBodyBytes;
+  }
+
+  // The gate's answer; false without a gate or when it fails.
+  bool mayExceed(const Request& request) const {
+    if (!owner_.largeBodies_) {
+      return false;
+    }
+    try {
+      return owner_.largeBodies_(request);
+    } catch (const std::exception& e) {
+      Poco::Logger::get("ruche.http").error("the large-body gate failed: %s", std::string(e.what()));
+      return false;
+    }
   }
 
   bool readBody(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
@@ -274,8 +290,8 @@ class HttpServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
   HttpServer& owner_;
 };
 
-HttpServer::HttpServer(const config::HttpSettings& settings, const Pipeline& pipeline)
-    : settings_(settings), pipeline_(pipeline) {}
+HttpServer::HttpServer(const config::HttpSettings& settings, const Pipeline& pipeline, LargeBodyGate largeBodies)
+    : settings_(settings), pipeline_(pipeline), largeBodies_(std::move(largeBodies)) {}
 
 HttpServer::~HttpServer() {
   if (server_) {

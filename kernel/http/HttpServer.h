@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "kernel/config/Settings.h"
@@ -24,7 +25,14 @@ namespace ruche::http {
 /// response closes its connection, so waiting clients get the thread next.
 class HttpServer {
  public:
-  HttpServer(const config::HttpSettings& settings, const Pipeline& pipeline);
+  /// Says, from a request's line, headers and cookies (its body not read
+  /// yet), whether it may send an upload path (HttpSettings'
+  /// uploadBodyLimits) more than maxBodyBytes. Such a body is read into
+  /// memory before any route runs, so only someone trusted may send one:
+  /// without a gate, nobody may.
+  using LargeBodyGate = std::function<bool(const Request&)>;
+
+  HttpServer(const config::HttpSettings& settings, const Pipeline& pipeline, LargeBodyGate largeBodies = {});
   ~HttpServer();
 
   /// Binds and starts serving; throws std::runtime_error naming the address.
@@ -43,6 +51,7 @@ class HttpServer {
 
   const config::HttpSettings settings_;
   const Pipeline& pipeline_;
+  const LargeBodyGate largeBodies_;
   std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::atomic<int> inFlight_{0};
