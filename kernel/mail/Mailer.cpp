@@ -64,14 +64,20 @@ std::unique_ptr<Poco::Net::MailMessage> Mailer::message(const OutgoingMail& mail
   return message;
 }
 
-std::unique_ptr<Poco::Net::SMTPClientSession> Mailer::openSession() const {
+std::unique_ptr<Poco::Net::SMTPClientSession> Mailer::connect() const {
   // Bounded waits: a batch of mails runs inside one event delivery, whose
-  // lease (60 s by default) a hung relay must not outlast.
+  // lease (60 s by default) a hung relay must not outlast; `ruche doctor`
+  // must answer too.
   const Poco::Timespan timeout(kSmtpTimeoutSeconds, 0);
   Poco::Net::StreamSocket socket;
   socket.connect(Poco::Net::SocketAddress(settings_.host, static_cast<Poco::UInt16>(settings_.port)), timeout);
   auto session = std::make_unique<Poco::Net::SMTPClientSession>(socket);
   session->setTimeout(timeout);
+  return session;
+}
+
+std::unique_ptr<Poco::Net::SMTPClientSession> Mailer::openSession() const {
+  auto session = connect();
   if (settings_.user.empty()) {
     session->login();
   } else {
@@ -166,9 +172,9 @@ void Mailer::check() {
     throw std::runtime_error("smtp.host is not set: mail is written to the log instead of being sent");
   }
   try {
-    Poco::Net::SMTPClientSession session(settings_.host, static_cast<Poco::UInt16>(settings_.port));
-    session.login();
-    session.close();
+    auto session = connect();
+    session->login();
+    session->close();
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("cannot reach " + settings_.host + ":" + std::to_string(settings_.port) + ": " +
                              e.displayText());

@@ -48,7 +48,8 @@ class Mailer {
       const std::vector<OutgoingMail>& mails,
       std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
-  /// Opens a connection and says hello: used by `ruche doctor`.
+  /// Opens a connection and says hello (no login), each wait bounded by
+  /// kSmtpTimeoutSeconds: used by `ruche doctor`.
   void check();
 
   bool enabled() const { return !settings_.host.empty(); }
@@ -58,6 +59,9 @@ class Mailer {
 
  private:
   std::unique_ptr<Poco::Net::MailMessage> message(const OutgoingMail& mail) const;
+  /// Connected, before any command; every wait bounded (kSmtpTimeoutSeconds).
+  std::unique_ptr<Poco::Net::SMTPClientSession> connect() const;
+  /// Connected and logged in (with smtp.user's credentials if set).
   std::unique_ptr<Poco::Net::SMTPClientSession> openSession() const;
   std::string failure(const std::string& what) const;
 

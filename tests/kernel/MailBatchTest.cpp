@@ -107,6 +107,20 @@ TEST_CASE("sendAll fails every mail with the reason when the server cannot be re
                        std::runtime_error);
 }
 
+TEST_CASE("the doctor's mail check gives up on a server that accepts but never answers") {
+  // A relay that hangs must not hang `ruche doctor`: every wait is bounded.
+  Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
+  config::SmtpSettings settings;
+  settings.host = "127.0.0.1";
+  settings.port = silent.address().port();
+  mail::Mailer mailer(settings);
+  auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH_AS(mailer.check(), doctest::Contains("cannot reach 127.0.0.1"), std::runtime_error);
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= std::chrono::seconds(mail::Mailer::kSmtpTimeoutSeconds - 1));
+  CHECK(waited < std::chrono::seconds(mail::Mailer::kSmtpTimeoutSeconds + 10));
+}
+
 TEST_CASE("a plugin's batch of mails whose server is down is sent whole once it is back, each once") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
