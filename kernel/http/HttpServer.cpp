@@ -181,16 +181,25 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
     return readBody(in, request, response);
   }
 
+  struct BodyLimit {
+    std::size_t bytes;
+    std::string refusal;  // the 413's message
+  };
+
   // http.max_body_bytes, or the larger limit of an upload path
   // (uploadBodyLimits) for a request the gate lets through.
-  std::size_t bodyLimit(const Request& request) const {
+  BodyLimit bodyLimit(const Request& request) const {
+    const std::size_t normal = owner_.settings_.maxBodyBytes;
     const auto& uploads = owner_.settings_.uploadBodyLimits;
     auto upload = uploads.find(request.path);
-    if (request.method == "POST" && upload != uploads.end() && upload->second > owner_.settings_.maxBodyBytes &&
-        mayExceed(request)) {
-      return upload->second;
+    if (request.method == "POST" && upload != uploads.end() && upload->second > normal) {
+      if (mayExceed(request)) {
+        return {upload->second, "The request body is larger than " + std::to_string(upload->second) + " bytes."};
+      }
+      return {normal, "Only a signed-in federation admin may send more than " + std::to_string(normal) +
+                          " bytes here: sign in again, then retry."};
     }
-    return owner_.settings_.maxBodyBytes;
+    return {normal, "The request body is larger than " + std::to_string(normal) + " bytes."};
   }
 
   // The gate's answer; false without a gate or when it fails.
@@ -207,7 +216,8 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
   }
 
   bool readBody(Poco::Net::HTTPServerRequest& in, Request& request, Response& response) {
-    const std::size_t limit = bodyLimit(request);
+    const BodyLimit allowed = bodyLimit(request);
+    const std::size_t limit = allowed.bytes;
     if (in.hasContentLength() && static_cast<std::size_t>(in.getContentLength64()) > limit) {
       response.closeConnection = true;
       // A body up to a few times the limit (at least 1 MiB) is read and
@@ -217,9 +227,7 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
       if (static_cast<std::size_t>(in.getContentLength64()) <= drained) {
         in.stream().ignore(std::numeric_limits<std::streamsize>::max());
       }
-      owner_.pipeline_.refuse(
-          request, response,
-          HttpError(413, "Content Too Large", "The request body is larger than " + std::to_string(limit) + " bytes."));
+      owner_.pipeline_.refuse(request, response, HttpError(413, "Content Too Large", allowed.refusal));
       return false;
     }
     if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
@@ -229,8 +237,7 @@ class HttpServer::Handler : public Poco::Net::HTTPRequestHandler {
         request.body.append(buffer, static_cast<std::size_t>(stream.gcount()));
         if (request.body.size() > limit) {
           response.closeConnection = true;
-          owner_.pipeline_.refuse(request, response,
-                                  HttpError(413, "Content Too Large", "The request body is too large."));
+          owner_.pipeline_.refuse(request, response, HttpError(413, "Content Too Large", allowed.refusal));
           return false;
         }
       }

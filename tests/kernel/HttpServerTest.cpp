@@ -168,3 +168,42 @@ TEST_CASE("an exception in a handler becomes a 500 without details") {
   CHECK(api.header("content-type") == "application/problem+json");
   server.stop();
 }
+
+TEST_CASE("the large-body gate is asked only for a POST to an upload path, and a failing gate means no") {
+  http::Router router;
+  router.get("/", open(), [](http::Request&, http::Response& response) { response.html("hello"); });
+  router.post("/upload", open(), [](http::Request& request, http::Response& response) {
+    response.html("got " + std::to_string(request.body.size()));
+  });
+  router.post("/form", open(), [](http::Request&, http::Response& response) { response.html("form"); });
+  http::Pipeline pipeline(router);
+  config::HttpSettings settings = smallServer();
+  settings.maxBodyBytes = 1024;
+  settings.uploadBodyLimits["/upload"] = 8192;
+  std::atomic<int> asked{0};
+  std::atomic<bool> fail{false};
+  http::HttpServer server(settings, pipeline, [&](const http::Request& request) {
+    ++asked;
+    if (fail) {
+      throw std::runtime_error("the session store is down");
+    }
+    return request.cookie("trusted") == "yes";
+  });
+  server.start();
+  testing::HttpClient client("127.0.0.1", static_cast<std::uint16_t>(server.port()));
+  std::string big(4096, 'x');
+  CHECK(client.get("/").status == 200);
+  CHECK(client.post("/form", "a=1", "application/x-www-form-urlencoded").status == 200);
+  CHECK(client.post("/form", big, "text/plain").status == 413);
+  CHECK(asked == 0);  // ordinary requests never reach the gate (it may cost a database read)
+
+  CHECK(client.post("/upload", big, "text/plain").status == 413);
+  CHECK(asked == 1);
+  auto trusted = client.post("/upload", big, "text/plain", {{"Cookie", "trusted=yes"}});
+  CHECK(trusted.status == 200);
+  CHECK(trusted.body.find("got 4096") != std::string::npos);
+  fail = true;
+  CHECK(client.post("/upload", big, "text/plain", {{"Cookie", "trusted=yes"}}).status == 413);
+  CHECK(asked == 3);
+  server.stop();
+}

@@ -301,7 +301,9 @@ TEST_CASE("only the upload form may send a body larger than http.max_body_bytes"
     HttpClient anonymous = server.client();
     std::string csrf = HttpClient::csrfFrom(anonymous.get("/login").body);
     auto body = multipartBody(csrf, {.content = archive});
-    CHECK(anonymous.post("/admin/plugins/install", body, "multipart/form-data; boundary=" + kBoundary).status == 413);
+    auto refused = anonymous.post("/admin/plugins/install", body, "multipart/form-data; boundary=" + kBoundary);
+    CHECK(refused.status == 413);
+    CHECK(refused.body.find("Only a signed-in federation admin may send more than 4096 bytes") != std::string::npos);
     auto volunteer = server.signedIn("vol@example.org", kPassword);
     csrf = HttpClient::csrfFrom(volunteer.get("/me").body);
     body = multipartBody(csrf, {.content = archive});

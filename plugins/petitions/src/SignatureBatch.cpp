@@ -322,9 +322,11 @@ void commitBatch(Context& context, const std::vector<PendingSignature*>& batch) 
 }
 
 /// Takes `me` off the queue if it leaves without being released (an
-/// exception on the way): no leader may later reach its freed Waiter.
-/// Runs with the queue's lock held (declared after the lock): only the
-/// leader's part, under the lock, may throw.
+/// exception on the way): no leader may later reach its freed Waiter, and
+/// the next waiter is nudged (it may have been waiting for `me` to lead).
+/// Only the leader's part, under the queue's lock, may throw, so an
+/// unreleased `me` leaves with the lock held (it is declared after it); a
+/// released one leaves at once, with or without it.
 struct LeaveQueue {
   Queue& queue;
   Waiter& me;
@@ -334,9 +336,17 @@ struct LeaveQueue {
       if (it != queue.waiting.end()) {
         queue.waiting.erase(it);
       }
+      queue.nudgeNextLeader();
     }
   }
 };
+
+/// Takes the queue's lock again after a sleep. Cannot fail in practice; if
+/// it did, ending the process is safer than a taken waiter leaving while its
+/// leader still holds its Waiter (as a condition variable's wait would).
+void relock(std::unique_lock<std::mutex>& lock) noexcept {
+  lock.lock();
+}
 
 }  // namespace
 
@@ -393,7 +403,7 @@ void submitSignature(Context& context, PendingSignature& item) {
       if (me.released()) {
         return;  // without the lock (see Wakeup.h)
       }
-      lock.lock();
+      relock(lock);
       continue;
     }
     // Leader: takes what waits (the oldest first), writes it outside the
