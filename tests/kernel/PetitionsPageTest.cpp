@@ -4,6 +4,7 @@
 // without cookies, without JavaScript), the proof-of-work and the
 // disposable-domain list. Bad input gets a clear answer and changes nothing.
 #include <doctest/doctest.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <filesystem>
@@ -370,6 +371,63 @@ TEST_CASE("with the proof-of-work on, an early form waits, a solved one passes, 
           world.page(id) + "/sign",
           {{"_csrf", csrf}, {"challenge", "1.1.abc.0000"}, {"name", "Eve"}, {"email", "eve@example.org"}});
       CHECK(forged.status == 422);
+      CHECK(world.signatures() == 1);
+    }
+  }
+}
+
+TEST_CASE("with the proof-of-work on, the JSON API hands out challenges and signs only with a solved one") {
+  // The API takes the same anonymous signatures as the form: without this
+  // check a script would skip the proof-of-work by posting JSON.
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      World world(backend);
+      world.server.app().plugins().store().saveSettings("petitions", world.associationId,
+                                                        {{"proof_of_work", "true"}, {"proof_of_work_seconds", "3600"}});
+      long long id = world.create("open");
+      HttpClient api = world.server.client();
+      const std::string petition = "/api/v1/associations/page-petitions/petitions/" + std::to_string(id);
+      auto shown = api.get(petition);
+      REQUIRE(shown.status == 200);
+      std::smatch found;
+      REQUIRE(std::regex_search(shown.body, found, std::regex("\"challenge\":\"([^\"]+)\"")));
+      const std::string challenge = found[1];
+      CHECK(has(shown.body, "\"bits\":14"));
+      CHECK(has(shown.body, "\"wait_seconds\":3600"));
+      REQUIRE(api.cookie("ruche_csrf"));
+      HttpClient::Headers csrf = {{"X-CSRF-Token", *api.cookie("ruche_csrf")}};
+      auto sign = [&](const std::string& extra) {
+        return api.postJson(petition + "/signatures", R"({"name": "Ana", "email": "ana@example.org")" + extra + "}",
+                            csrf);
+      };
+
+      auto without = sign("");
+      CHECK(without.status == 422);
+      CHECK(has(without.body, "\"pointer\":\"/challenge\""));
+      auto unsolved = sign(R"(, "challenge": ")" + challenge + R"(", "pow_solution": "1")");
+      CHECK(unsolved.status == 422);
+      CHECK(has(unsolved.body, "\"pointer\":\"/challenge\""));
+      CHECK(world.signatures() == 0);
+
+      // A solution: SHA-256 of "<challenge>:<n>" starting with 14 zero bits.
+      std::string solution;
+      for (long long n = 0; solution.empty(); ++n) {
+        std::string input = challenge + ":" + std::to_string(n);
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(input.data()), input.size());
+        if (digest[0] == 0 && (digest[1] & 0xFC) == 0) {
+          solution = std::to_string(n);
+        }
+      }
+      auto solved = sign(R"(, "challenge": ")" + challenge + R"(", "pow_solution": ")" + solution + "\"");
+      CHECK(solved.status == 202);
+      CHECK(world.signatures() == 1);
+      auto replay = api.postJson(petition + "/signatures",
+                                 R"({"name": "Bob", "email": "bob@example.org", "challenge": ")" + challenge +
+                                     R"(", "pow_solution": ")" + solution + "\"}",
+                                 csrf);
+      CHECK(replay.status == 422);
+      CHECK(has(replay.body, "\"pointer\":\"/challenge\""));
       CHECK(world.signatures() == 1);
     }
   }

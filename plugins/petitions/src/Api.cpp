@@ -10,6 +10,7 @@
 #include "Data.h"
 #include "DataHandlers.h"
 #include "PageExtras.h"
+#include "ProofOfWork.h"
 
 namespace petitions {
 namespace {
@@ -23,6 +24,18 @@ using ruche::sdk::Value;
 
 bool acceptsNow(Context& context, const Petition& petition) {
   return acceptsSignatures(petition.status, petition.deadline, dayOf(context.now()));
+}
+
+/// With the proof-of-work on, what a client signing through the API needs:
+/// a fresh challenge to solve (or to send after the wait), as the form
+/// carries; null otherwise.
+Value proofOfWorkJson(Context& context, const Petition& petition) {
+  if (!powOn(context)) {
+    return Value();
+  }
+  return Value::object({{"challenge", newChallenge(context, petition)},
+                        {"bits", kPowBits},
+                        {"wait_seconds", context.settings().integer("proof_of_work_seconds")}});
 }
 
 Value petitionJson(Context& context, const Petition& petition) {
@@ -46,6 +59,7 @@ Value petitionJson(Context& context, const Petition& petition) {
                         {"pending", pendingCount(context, petition.id)},
                         {"fields", fields},
                         {"consent_text", petition.consentText},
+                        {"proof_of_work", proofOfWorkJson(context, petition)},
                         {"url", context.pluginUrl("/" + std::to_string(petition.id))}});
 }
 
@@ -84,7 +98,7 @@ void apiSign(Context& context, const Request& request, Response& response) {
     throw ruche::sdk::conflict("This petition is closed: it takes no more signatures.");
   }
   std::vector<FieldError> errors;
-  for (const char* name : {"name", "email", "postcode", "country", "comment"}) {
+  for (const char* name : {"name", "email", "postcode", "country", "comment", "challenge", "pow_solution"}) {
     if (body.has(name) && !body[name].isString()) {
       errors.push_back({name, "must be a string", "petitions.not_text"});
     }
@@ -104,6 +118,11 @@ void apiSign(Context& context, const Request& request, Response& response) {
   SignatureInput input = readSignature(petition, get, request.locale(), errors);
   if (input.normalised) {
     checkDisposable(context, input.normalised->address, errors);
+  }
+  if (errors.empty()) {
+    // Last, as on the form: a body with mistakes does not use up its challenge.
+    checkProof(context, body["challenge"].asString(), body["pow_solution"].asString(), petition, false, errors,
+               "challenge");
   }
   if (!errors.empty()) {
     limitPerIp(context, request, petition.id);  // refused attempts count too, as on the page

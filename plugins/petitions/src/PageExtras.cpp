@@ -60,10 +60,6 @@ Petition managedPetition(Context& context, const Request& request) {
   return *petition;
 }
 
-bool powOn(Context& context) {
-  return context.settings().flag("proof_of_work");
-}
-
 bool nonceUsed(Context& context, const std::string& nonce) {
   return !context.db().query("SELECT nonce FROM petitions_pow_used WHERE nonce = ?", {nonce}).empty();
 }
@@ -82,7 +78,7 @@ std::string formChallenge(Context& context, const Request& request, const Petiti
       return sent;
     }
   }
-  return makeChallenge(key, petition.id, now, context.randomToken(12));
+  return newChallenge(context, petition);
 }
 
 /// Field errors as the kernel's pages show them, for a fragment rendered
@@ -287,25 +283,40 @@ void checkDisposable(Context& context, const std::string& address, std::vector<F
   }
 }
 
+bool powOn(Context& context) {
+  return context.settings().flag("proof_of_work");
+}
+
+std::string newChallenge(Context& context, const Petition& petition) {
+  return makeChallenge(formKey(context), petition.id, context.now(), context.randomToken(12));
+}
+
 void checkChallenge(Context& context, const Request& request, const Petition& petition, bool embedded,
                     std::vector<FieldError>& errors) {
+  if (!powOn(context) && !embedded) {
+    return;
+  }
+  checkProof(context, request.form("challenge"), request.form("pow_solution"), petition, embedded, errors,
+             "sign_submit");
+}
+
+void checkProof(Context& context, const std::string& text, const std::string& solution, const Petition& petition,
+                bool embedded, std::vector<FieldError>& errors, const std::string& field) {
   bool pow = powOn(context);
   if (!pow && !embedded) {
     return;
   }
   const std::string key = formKey(context);
-  const std::string text = request.form("challenge");
   const long long now = context.now();
   long long wait = pow ? context.settings().integer("proof_of_work_seconds") : 0;
-  PowVerdict verdict = judge(key, text, request.form("pow_solution"), petition.id, now, wait);
+  PowVerdict verdict = judge(key, text, solution, petition.id, now, wait);
   if (verdict == PowVerdict::TooEarly) {
     long long left = wait - (now - readChallenge(key, text)->issuedAt);
-    errors.push_back({"sign_submit", context.plural("petitions.pow_wait", left), "petitions.pow_wait_seconds"});
+    errors.push_back({field, context.plural("petitions.pow_wait", left), "petitions.pow_wait_seconds"});
     return;
   }
   if (verdict != PowVerdict::Accepted) {
-    errors.push_back(
-        {"sign_submit", "This form has expired; it has been renewed: send it again.", "petitions.form_expired"});
+    errors.push_back({field, "This form has expired; it has been renewed: send it again.", "petitions.form_expired"});
     return;
   }
   if (!pow) {
@@ -324,8 +335,8 @@ void checkChallenge(Context& context, const Request& request, const Petition& pe
     fresh = false;
   }
   if (!fresh) {
-    errors.push_back({"sign_submit", "This form was already sent once; it has been renewed: send it again.",
-                      "petitions.form_replayed"});
+    errors.push_back(
+        {field, "This form was already sent once; it has been renewed: send it again.", "petitions.form_replayed"});
   }
 }
 

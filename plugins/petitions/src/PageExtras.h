@@ -28,12 +28,25 @@ ruche::sdk::Value manageExtras(ruche::sdk::Context& context, const ruche::sdk::R
 void checkDisposable(ruche::sdk::Context& context, const std::string& address,
                      std::vector<ruche::sdk::FieldError>& errors);
 
+/// Whether the association asks signers for the proof-of-work.
+bool powOn(ruche::sdk::Context& context);
+
+/// A new challenge for `petition`, signed with the plugin's key (see
+/// ProofOfWork.h).
+std::string newChallenge(ruche::sdk::Context& context, const Petition& petition);
+
 /// Checks the form's signed challenge: always on the embedded form (it
 /// stands in for the CSRF cookie a framed page cannot keep), and on both
 /// forms with the proof-of-work when the setting is on (solved, or sent
 /// after the wait; used once). A field error "sign_submit" otherwise.
 void checkChallenge(ruche::sdk::Context& context, const ruche::sdk::Request& request, const Petition& petition,
                     bool embedded, std::vector<ruche::sdk::FieldError>& errors);
+
+/// checkChallenge's judgement of a challenge and its solution however they
+/// came (a form, or the JSON API's body), its errors on `field`.
+void checkProof(ruche::sdk::Context& context, const std::string& challenge, const std::string& solution,
+                const Petition& petition, bool embedded, std::vector<ruche::sdk::FieldError>& errors,
+                const std::string& field);
 
 /// The coordinators' edit page of `petition` with field errors (from the
 /// image or delivery form). Defined in Manage.cpp.
