@@ -229,7 +229,9 @@ TEST_CASE("a draft petition is 404 to the public and a closed one refuses signat
       World world(backend);
       long long draft = world.create("draft");
       HttpClient visitor = world.server.client();
-      CHECK(visitor.get(world.page(draft)).status == 404);
+      auto hidden = visitor.get(world.page(draft));
+      CHECK(hidden.status == 404);
+      CHECK(hidden.body.find("Cette pétition n’existe pas.") != std::string::npos);  // in the page's language
       auto signDraft = visitor.postFormWithCsrf(world.page(draft) + "/sign", "/login",
                                                 {{"name", "Ana"}, {"email", "ana@example.org"}});
       CHECK(signDraft.status == 404);
@@ -345,6 +347,9 @@ TEST_CASE("petition signing refuses bad input, a filled honeypot and too many si
       }
       auto limited = world.sign(id, {{"name", "Signer"}, {"email", "late@example.org"}, {"country", "France"}});
       CHECK(limited.status == 429);
+      // The form again, in the page's language, with what was typed.
+      CHECK(limited.body.find("Trop de signatures depuis votre adresse réseau") != std::string::npos);
+      CHECK(limited.body.find("value=\"late@example.org\"") != std::string::npos);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures") == 9);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE email = 'late@example.org'") == 0);
 

@@ -152,7 +152,7 @@ void apiConfirm(Context& context, const Request& request, Response& response) {
       response.json(Value::object({{"status", "confirmed"}, {"petition_id", result.petition->id}}).toJson());
       return;
     case ConfirmState::Unknown:
-      throw ruche::sdk::notFound("This confirmation link does not exist.");
+      throw ruche::sdk::notFound(context.text("petitions.no_confirmation_link"));
     case ConfirmState::Used:
       throw ruche::sdk::conflict("This signature is already confirmed: it is counted once.");
     case ConfirmState::Closed:
@@ -170,7 +170,7 @@ void apiConfirm(Context& context, const Request& request, Response& response) {
 void apiWithdraw(Context& context, const Request& request, Response& response) {
   auto signature = signatureByLink(context, request.param("token"));
   if (!signature) {
-    throw ruche::sdk::notFound("This withdrawal link does not exist or no longer works.");
+    throw ruche::sdk::notFound(context.text("petitions.no_withdrawal_link"));
   }
   bool now = withdrawSignature(context, signature->id);
   response.json(

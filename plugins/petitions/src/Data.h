@@ -44,6 +44,10 @@ SignatureInput readSignature(const Petition& petition, const std::function<std::
 /// this petition within the window; records this attempt otherwise.
 void limitPerIp(ruche::sdk::Context& context, const ruche::sdk::Request& request, long long petitionId);
 
+/// The 429 of an address over the per-IP limit, its text in the request's
+/// language (the form shows it as an error of the form's submit button).
+ruche::sdk::HttpError tooManyAttempts(ruche::sdk::Context& context);
+
 /// What became of a valid signature.
 enum class SignOutcome {
   Mailed,   ///< new, or pending again: a confirmation link was mailed

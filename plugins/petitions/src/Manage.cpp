@@ -207,7 +207,7 @@ void renderEditPage(Context& context, const Request& request, Response& response
 void editForm(Context& context, const Request& request, Response& response) {
   auto petition = findPetition(context, parseId(request.param("id")));
   if (!petition) {
-    throw ruche::sdk::notFound("No such petition.");
+    throw ruche::sdk::notFound(context.text("petitions.not_found"));
   }
   renderForm(context, request, response, formOf(*petition), petition->id);
 }
@@ -215,7 +215,7 @@ void editForm(Context& context, const Request& request, Response& response) {
 void update(Context& context, const Request& request, Response& response) {
   auto existing = findPetition(context, parseId(request.param("id")));
   if (!existing) {
-    throw ruche::sdk::notFound("No such petition.");
+    throw ruche::sdk::notFound(context.text("petitions.not_found"));
   }
   PetitionForm form = readForm(request);
   std::vector<FieldError> errors;
@@ -241,7 +241,7 @@ void update(Context& context, const Request& request, Response& response) {
 void exportCsv(Context& context, const Request& request, Response& response) {
   auto petition = findPetition(context, parseId(request.param("id")));
   if (!petition) {
-    throw ruche::sdk::notFound("No such petition.");
+    throw ruche::sdk::notFound(context.text("petitions.not_found"));
   }
   std::vector<std::string> header = {"name", "email"};
   if (petition->askPostcode) {

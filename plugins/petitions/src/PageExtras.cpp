@@ -55,7 +55,7 @@ std::string formKey(Context& context) {
 Petition managedPetition(Context& context, const Request& request) {
   auto petition = findPetition(context, parseId(request.param("id")));
   if (!petition) {
-    throw ruche::sdk::notFound("No such petition.");
+    throw ruche::sdk::notFound(context.text("petitions.not_found"));
   }
   return *petition;
 }
@@ -416,7 +416,7 @@ void serveImage(Context& context, const Petition& petition, Response& response) 
   auto rows =
       context.db().query("SELECT content_type, data FROM petitions_images WHERE petition_id = ?", {petition.id});
   if (rows.empty()) {
-    throw ruche::sdk::notFound("This petition has no image.");
+    throw ruche::sdk::notFound(context.text("petitions.no_image"));
   }
   response.status = 200;
   response.contentType = rows.front()["content_type"].asString();

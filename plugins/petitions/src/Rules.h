@@ -92,7 +92,8 @@ inline bool acceptsSignatures(const std::string& status, const std::string& dead
 
 /// The paragraphs of plain text: split on blank lines (a line of spaces
 /// counts as blank), each paragraph's inner line breaks kept, empty ones
-/// dropped. Markdown comes later.
+/// dropped. For plain text (an update's body, and the petition view's
+/// `paragraphs`); the page renders the petition's Markdown (Markdown.h).
 inline std::vector<std::string> paragraphs(const std::string& text) {
   std::vector<std::string> out;
   std::string current;

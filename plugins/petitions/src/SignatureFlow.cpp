@@ -97,9 +97,12 @@ void limitPerIp(Context& context, const Request& request, long long petitionId) 
       "END RETURNING n",
       {petitionId, request.remoteIp(), now, windowStart, windowStart, now});
   if (!rows.empty() && rows.front()["n"].asInt() > context.settings().integer("ip_limit")) {
-    throw ruche::sdk::HttpError(429, "Too Many Requests",
-                                "Too many signatures from your network address; try again in a few minutes.");
+    throw tooManyAttempts(context);
   }
+}
+
+ruche::sdk::HttpError tooManyAttempts(Context& context) {
+  return ruche::sdk::HttpError(429, "Too Many Requests", context.text("validation.petitions.too_many"));
 }
 
 SignOutcome storeSignature(Context& context, const Request& request, const Petition& petition,
@@ -123,8 +126,7 @@ SignOutcome storeSignature(Context& context, const Request& request, const Petit
     case PendingSignature::Result::Stored:
       return SignOutcome::Mailed;
     case PendingSignature::Result::TooMany:
-      throw ruche::sdk::HttpError(429, "Too Many Requests",
-                                  "Too many signatures from your network address; try again in a few minutes.");
+      throw tooManyAttempts(context);
     case PendingSignature::Result::Conflict:
       return recordSignature(context, petition, input);
     case PendingSignature::Result::Failed:

@@ -18,6 +18,7 @@ namespace {
 
 using ruche::sdk::Context;
 using ruche::sdk::FieldError;
+using ruche::sdk::HttpError;
 using ruche::sdk::Request;
 using ruche::sdk::Response;
 using ruche::sdk::Value;
@@ -103,23 +104,32 @@ void signPetition(Context& context, const Request& request, Response& response, 
     // Last, so that a form with mistakes does not use up its challenge.
     checkChallenge(context, request, petition, pages.embedded, errors);
   }
-  if (!errors.empty()) {
-    // A refused attempt counts towards the per-IP limit too (a script
-    // probing the checks); a valid one is counted with its batch.
-    limitPerIp(context, request, petition.id);
-    Value values = Value::object({{"name", input.name},
-                                  {"email", input.email},
-                                  {"postcode", input.postcode},
-                                  {"country", input.country},
-                                  {"comment", input.comment},
-                                  {"consent", input.consent}});
-    pages.form(values, 422, errors);
-    return;
+  Value values = Value::object({{"name", input.name},
+                                {"email", input.email},
+                                {"postcode", input.postcode},
+                                {"country", input.country},
+                                {"comment", input.comment},
+                                {"consent", input.consent}});
+  try {
+    if (!errors.empty()) {
+      // A refused attempt counts towards the per-IP limit too (a script
+      // probing the checks); a valid one is counted with its batch.
+      limitPerIp(context, request, petition.id);
+      pages.form(values, 422, errors);
+      return;
+    }
+    SignOutcome outcome = storeSignature(context, request, petition, input);
+    response.redirect(pages.back + (outcome == SignOutcome::Already  ? "already"
+                                    : outcome == SignOutcome::Recent ? "recent"
+                                                                     : "check"));
+  } catch (const HttpError& error) {
+    if (error.status() != 429) {
+      throw;
+    }
+    // Over the per-IP limit: the form again, what was typed kept, with
+    // the reason in the page's language (nothing was stored).
+    pages.form(values, 429, {{"sign_submit", error.detail(), "petitions.too_many"}});
   }
-  SignOutcome outcome = storeSignature(context, request, petition, input);
-  response.redirect(pages.back + (outcome == SignOutcome::Already  ? "already"
-                                  : outcome == SignOutcome::Recent ? "recent"
-                                                                   : "check"));
 }
 
 void confirmPage(Context& context, const Request& request, Response& response) {

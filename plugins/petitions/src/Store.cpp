@@ -55,7 +55,7 @@ std::optional<Petition> findPetition(Context& context, long long id) {
 Petition petitionOr404(Context& context, const std::string& idText, bool allowDraft) {
   auto petition = findPetition(context, parseId(idText));
   if (!petition || (!allowDraft && petition->status == "draft")) {
-    throw ruche::sdk::notFound("No such petition.");
+    throw ruche::sdk::notFound(context.text("petitions.not_found"));
   }
   return *petition;
 }

@@ -14,7 +14,7 @@ struct Petition {
   std::string addressee;
   long long goal = 0;
   std::string deadline;  ///< YYYY-MM-DD or "" for none
-  std::string status;    ///< draft | open | closed
+  std::string status;    ///< draft | open | closed | delivered
   bool askPostcode = false;
   bool askCountry = false;
   bool askComment = false;
