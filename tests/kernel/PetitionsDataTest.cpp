@@ -397,6 +397,21 @@ TEST_CASE("signers' personal data is erased the set months after closing, keepin
   }
 }
 
+TEST_CASE("a petition that closes by its deadline keeps its association's erase_months") {
+  // The daily job notes it, and runs for no association: the delay is the
+  // one saved with the petition, not the default (6).
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      DataWorld world(backend);
+      world.server.app().plugins().store().saveSettings("petitions", world.associationId, {{"erase_months", "2"}});
+      long long id = world.create("open");
+      world.execute("UPDATE petitions_petitions SET deadline = '2020-01-01' WHERE id = " + std::to_string(id));
+      world.server.app().jobs().runDue(ruche::storage::nowSeconds() + 2 * 86400);
+      CHECK(world.count("SELECT erase_months FROM petitions_retention WHERE petition_id = " + std::to_string(id)) == 2);
+    }
+  }
+}
+
 TEST_CASE("the forget_ip_hits job drops petition signing attempts older than the window") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {

@@ -188,10 +188,11 @@ void create(Context& context, const Request& request, Response& response) {
   }
   long long now = context.now();
   auto values = columnsOf(petition, context.association().id, now, now);
+  values.push_back(context.settings().integer("erase_months"));
   long long id = context.db().insert(
       "INSERT INTO petitions_petitions (title, body, addressee, goal, deadline, status, ask_postcode, ask_country, "
-      "ask_comment, consent_text, updated_at, association_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?)",
+      "ask_comment, consent_text, updated_at, association_id, created_at, erase_months) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?)",
       values);
   for (int shard = 0; shard < kCounterShards; ++shard) {
     context.db().execute("INSERT INTO petitions_counters (petition_id, shard, n) VALUES (?, ?, 0)", {id, shard});
@@ -224,13 +225,15 @@ void update(Context& context, const Request& request, Response& response) {
     renderForm(context, request, response, form, existing->id, 422, errors);
     return;
   }
+  const long long eraseMonths = context.settings().integer("erase_months");
   auto values = columnsOf(petition, context.association().id, context.now(), existing->id);
+  values.insert(values.end() - 2, eraseMonths);  // before the WHERE's association and id
   context.db().execute(
       "UPDATE petitions_petitions SET title = ?, body = ?, addressee = ?, goal = ?, deadline = ?, status = ?, "
-      "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ? "
+      "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ?, erase_months = ? "
       "WHERE association_id = ? AND id = ?",
       values);
-  syncRetention(context, context.association().id, context.settings().integer("erase_months"));
+  syncRetention(context, context.association().id, eraseMonths);
   // Committed first, then forgotten: a signer reading in between gets the
   // new row, so signing sees the new status and fields at once.
   context.db().commit();

@@ -15,10 +15,10 @@ void syncRetention(Context& context, long long associationId, long long months) 
   std::string today = dayOf(context.now());
   auto rows = context.db().query(
       "SELECT p.id AS id, p.status AS status, p.deadline AS deadline, p.updated_at AS updated_at, "
-      "r.petition_id AS noted, r.erased_at AS erased_at FROM petitions_petitions p "
+      "p.erase_months AS erase_months, r.petition_id AS noted, r.erased_at AS erased_at FROM petitions_petitions p "
       "LEFT JOIN petitions_retention r ON r.petition_id = p.id WHERE p.association_id = ?",
       {associationId});
-  long long fallback = months > 0 ? months : context.settings().integer("erase_months");
+  long long fallback = context.settings().integer("erase_months");
   for (const auto& row : rows) {
     std::string status = row["status"].asString();
     std::string deadline = row["deadline"].asString();
@@ -28,8 +28,12 @@ void syncRetention(Context& context, long long associationId, long long months) 
     if (row["noted"].isNull()) {
       if (stopped || expired) {
         long long closedAt = stopped ? row["updated_at"].asInt() : startOfDay(deadline) + 86400;
+        // The association's setting: given (a coordinator's request), else
+        // as kept on the petition at its last save (the daily job runs for
+        // no association), else the default.
+        long long kept = months > 0 ? months : row["erase_months"].asInt() > 0 ? row["erase_months"].asInt() : fallback;
         context.db().execute("INSERT INTO petitions_retention (petition_id, closed_at, erase_months) VALUES (?, ?, ?)",
-                             {id, closedAt, fallback});
+                             {id, closedAt, kept});
       }
     } else if (row["erased_at"].isNull()) {
       if (!stopped && !expired) {
