@@ -397,6 +397,37 @@ TEST_CASE("signers' personal data is erased the set months after closing, keepin
   }
 }
 
+TEST_CASE("a large pending count is read at most once a second and a small one stays exact") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      DataWorld world(backend);
+      long long id = world.create("open");
+      std::string petition = kApi + "/" + std::to_string(id);
+      auto addPending = [&](int from, int to) {
+        world.execute(
+            "INSERT INTO petitions_signatures (petition_id, email, email_key, name, token, token_expires_at, "
+            "mailed_at, created_at) WITH RECURSIVE n(i) AS (SELECT " +
+            std::to_string(from) + " UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(to) + ") SELECT " +
+            std::to_string(id) +
+            ", 'p' || i || '@example.org', 'p' || i || '@example.org', 'P', 'token-' || i, 9999999999, 0, 0 FROM n");
+      };
+      HttpClient visitor = world.server.client();
+      auto has = [](const std::string& body, const std::string& part) { return body.find(part) != std::string::npos; };
+      addPending(1, 10);
+      CHECK(has(visitor.get(petition).body, "\"pending\":10"));
+      addPending(11, 12);
+      CHECK(has(visitor.get(petition).body, "\"pending\":12"));  // small: exact at once
+
+      addPending(13, 1500);
+      CHECK(has(visitor.get(petition).body, "\"pending\":1500"));
+      addPending(1501, 1510);
+      CHECK(has(visitor.get(petition).body, "\"pending\":1500"));  // large: the last reading, for a second
+      std::this_thread::sleep_for(1100ms);
+      CHECK(has(visitor.get(petition).body, "\"pending\":1510"));
+    }
+  }
+}
+
 TEST_CASE("a petition that closes by its deadline keeps its association's erase_months") {
   // The daily job notes it, and runs for no association: the delay is the
   // one saved with the petition, not the default (6).

@@ -116,12 +116,73 @@ long long confirmedCount(Context& context, long long petitionId) {
   return rows.empty() ? 0 : rows.front()["n"].asInt();
 }
 
-long long pendingCount(Context& context, long long petitionId) {
+namespace {
+
+long long countPending(Context& context, long long petitionId) {
   auto rows = context.db().query(
       "SELECT COUNT(*) AS n FROM petitions_signatures WHERE petition_id = ? AND confirmed_at IS NULL "
       "AND withdrawn_at IS NULL AND token_expires_at >= ?",
       {petitionId, context.now()});
   return rows.empty() ? 0 : rows.front()["n"].asInt();
+}
+
+/// The last pending counts read, by petition (see pendingCount).
+struct PendingCounts {
+  using Clock = std::chrono::steady_clock;
+  /// Below this the count is read every time: cheap, and exact.
+  static constexpr long long kExactBelow = 1000;
+  /// Above, it is read again at most this often (by one request at a time).
+  static constexpr std::chrono::milliseconds kLifetime{1000};
+  static constexpr std::size_t kCapacity = 4096;
+
+  struct Entry {
+    long long n = 0;
+    Clock::time_point readAt;
+    bool reading = false;
+  };
+  std::mutex mutex;
+  std::map<long long, Entry> byPetition;
+
+  static PendingCounts& instance() {
+    static PendingCounts counts;
+    return counts;
+  }
+};
+
+}  // namespace
+
+long long pendingCount(Context& context, long long petitionId) {
+  // A COUNT over the pending rows, which every view of the page, the
+  // embedded form and the API shows: in a burst, hundreds of thousands of
+  // rows for each of thousands of views a second. A large count is read at
+  // most once a second (a change of a second is invisible among thousands)
+  // and meanwhile served from the last reading; a small one stays exact.
+  PendingCounts& counts = PendingCounts::instance();
+  {
+    std::lock_guard<std::mutex> lock(counts.mutex);
+    auto found = counts.byPetition.find(petitionId);
+    if (found != counts.byPetition.end() && found->second.n >= PendingCounts::kExactBelow) {
+      PendingCounts::Entry& entry = found->second;
+      if (entry.reading || PendingCounts::Clock::now() - entry.readAt < PendingCounts::kLifetime) {
+        return entry.n;
+      }
+      entry.reading = true;  // this request reads; the others keep the last count
+    }
+  }
+  long long n = 0;
+  try {
+    n = countPending(context, petitionId);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(counts.mutex);
+    counts.byPetition.erase(petitionId);
+    throw;
+  }
+  std::lock_guard<std::mutex> lock(counts.mutex);
+  if (counts.byPetition.size() >= PendingCounts::kCapacity) {
+    counts.byPetition.clear();
+  }
+  counts.byPetition[petitionId] = {n, PendingCounts::Clock::now(), false};
+  return n;
 }
 
 Value petitionView(Context& context, const Petition& petition) {

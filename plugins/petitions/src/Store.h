@@ -47,7 +47,9 @@ void forgetCachedPetitions();
 /// Confirmed signatures: the sum of the petition's counter shards.
 long long confirmedCount(ruche::sdk::Context& context, long long petitionId);
 
-/// Signatures waiting for their confirmation whose link has not expired.
+/// Signatures waiting for their confirmation whose link has not expired:
+/// exact below 1,000; above, read again at most once a second (the last
+/// reading meanwhile), so that a burst's page views stay cheap.
 long long pendingCount(ruche::sdk::Context& context, long long petitionId);
 
 /// The petition as template data (title, body paragraphs, counts…).
