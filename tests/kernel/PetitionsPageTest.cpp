@@ -23,6 +23,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// A proof-of-work solution: a number n such that SHA-256 of
+/// "<challenge>:<n>" starts with 14 zero bits (what pow.js computes).
+std::string solvedBy(const std::string& challenge) {
+  for (long long n = 0;; ++n) {
+    std::string input = challenge + ":" + std::to_string(n);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(input.data()), input.size());
+    if (digest[0] == 0 && (digest[1] & 0xFC) == 0) {
+      return std::to_string(n);
+    }
+  }
+}
+
 const std::string kPassword = "correct horse battery";
 const std::string kHome = "/a/page-petitions/petitions";
 const std::string kBoundary = "----RuchePetitionImage";
@@ -372,6 +385,18 @@ TEST_CASE("with the proof-of-work on, an early form waits, a solved one passes, 
           {{"_csrf", csrf}, {"challenge", "1.1.abc.0000"}, {"name", "Eve"}, {"email", "eve@example.org"}});
       CHECK(forged.status == 422);
       CHECK(world.signatures() == 1);
+
+      // With JavaScript: a fresh challenge, solved, passes at once.
+      auto again = visitor.get(world.page(id));
+      std::string fresh = hidden(again.body, "challenge");
+      REQUIRE_FALSE(fresh.empty());
+      auto solved = visitor.postForm(world.page(id) + "/sign", {{"_csrf", csrf},
+                                                                {"challenge", fresh},
+                                                                {"pow_solution", solvedBy(fresh)},
+                                                                {"name", "Cid"},
+                                                                {"email", "cid@example.org"}});
+      CHECK(solved.status == 303);
+      CHECK(world.signatures() == 2);
     }
   }
 }
@@ -409,16 +434,7 @@ TEST_CASE("with the proof-of-work on, the JSON API hands out challenges and sign
       CHECK(has(unsolved.body, "\"pointer\":\"/challenge\""));
       CHECK(world.signatures() == 0);
 
-      // A solution: SHA-256 of "<challenge>:<n>" starting with 14 zero bits.
-      std::string solution;
-      for (long long n = 0; solution.empty(); ++n) {
-        std::string input = challenge + ":" + std::to_string(n);
-        unsigned char digest[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(input.data()), input.size());
-        if (digest[0] == 0 && (digest[1] & 0xFC) == 0) {
-          solution = std::to_string(n);
-        }
-      }
+      const std::string solution = solvedBy(challenge);
       auto solved = sign(R"(, "challenge": ")" + challenge + R"(", "pow_solution": ")" + solution + "\"");
       CHECK(solved.status == 202);
       CHECK(world.signatures() == 1);
