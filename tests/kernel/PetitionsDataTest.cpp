@@ -419,9 +419,15 @@ TEST_CASE("a large pending count is read at most once a second and a small one s
       CHECK(has(visitor.get(petition).body, "\"pending\":12"));  // small: exact at once
 
       addPending(13, 1500);
+      auto read = std::chrono::steady_clock::now();
       CHECK(has(visitor.get(petition).body, "\"pending\":1500"));
       addPending(1501, 1510);
-      CHECK(has(visitor.get(petition).body, "\"pending\":1500"));  // large: the last reading, for a second
+      auto again = visitor.get(petition);
+      if (std::chrono::steady_clock::now() - read < 900ms) {
+        CHECK(has(again.body, "\"pending\":1500"));  // large: the last reading, for a second
+      } else {
+        MESSAGE("the machine was too slow to see the kept reading");
+      }
       std::this_thread::sleep_for(1100ms);
       CHECK(has(visitor.get(petition).body, "\"pending\":1510"));
     }
@@ -439,6 +445,17 @@ TEST_CASE("a petition that closes by its deadline keeps its association's erase_
       world.execute("UPDATE petitions_petitions SET deadline = '2020-01-01' WHERE id = " + std::to_string(id));
       world.server.app().jobs().runDue(ruche::storage::nowSeconds() + 2 * 86400);
       CHECK(world.count("SELECT erase_months FROM petitions_retention WHERE petition_id = " + std::to_string(id)) == 2);
+
+      // Changed later: saving any petition of the association brings every
+      // one of them to the setting in force.
+      long long other = world.create("open");
+      world.server.app().plugins().store().saveSettings("petitions", world.associationId, {{"erase_months", "3"}});
+      long long saved = world.create("open");
+      world.setStatus(saved, "open");
+      world.execute("UPDATE petitions_petitions SET deadline = '2020-01-01' WHERE id = " + std::to_string(other));
+      world.server.app().jobs().runDue(ruche::storage::nowSeconds() + 4 * 86400);
+      CHECK(world.count("SELECT erase_months FROM petitions_retention WHERE petition_id = " + std::to_string(other)) ==
+            3);
     }
   }
 }

@@ -386,7 +386,10 @@ TEST_CASE("with the proof-of-work on, an early form waits, a solved one passes, 
       CHECK(forged.status == 422);
       CHECK(world.signatures() == 1);
 
-      // With JavaScript: a fresh challenge, solved, passes at once.
+      // With JavaScript: a fresh challenge, solved, passes at once (the wait
+      // made long, so that only the solution can pass it).
+      world.server.app().plugins().store().saveSettings("petitions", world.associationId,
+                                                        {{"proof_of_work", "true"}, {"proof_of_work_seconds", "3600"}});
       auto again = visitor.get(world.page(id));
       std::string fresh = hidden(again.body, "challenge");
       REQUIRE_FALSE(fresh.empty());
@@ -429,12 +432,22 @@ TEST_CASE("with the proof-of-work on, the JSON API hands out challenges and sign
       auto without = sign("");
       CHECK(without.status == 422);
       CHECK(has(without.body, "\"pointer\":\"/challenge\""));
-      auto unsolved = sign(R"(, "challenge": ")" + challenge + R"(", "pow_solution": "1")");
+      auto unsolved = sign(R"(, "challenge": ")" + challenge + R"(", "pow_solution": "")");
       CHECK(unsolved.status == 422);
       CHECK(has(unsolved.body, "\"pointer\":\"/challenge\""));
+      auto notText = sign(R"(, "challenge": 12, "pow_solution": "1")");
+      CHECK(notText.status == 422);
+      CHECK(has(notText.body, "\"pointer\":\"/challenge\""));
       CHECK(world.signatures() == 0);
 
+      // A body refused for another field does not use up its challenge.
       const std::string solution = solvedBy(challenge);
+      auto badEmail = api.postJson(petition + "/signatures",
+                                   R"({"name": "Ana", "email": "ana@", "challenge": ")" + challenge +
+                                       R"(", "pow_solution": ")" + solution + "\"}",
+                                   csrf);
+      CHECK(badEmail.status == 422);
+      CHECK(has(badEmail.body, "\"pointer\":\"/email\""));
       auto solved = sign(R"(, "challenge": ")" + challenge + R"(", "pow_solution": ")" + solution + "\"");
       CHECK(solved.status == 202);
       CHECK(world.signatures() == 1);
@@ -445,6 +458,10 @@ TEST_CASE("with the proof-of-work on, the JSON API hands out challenges and sign
       CHECK(replay.status == 422);
       CHECK(has(replay.body, "\"pointer\":\"/challenge\""));
       CHECK(world.signatures() == 1);
+      // Refused attempts count towards the per-IP limit, as on the page: the
+      // four refused after their fields were read, and the signature (the
+      // type error is refused before).
+      CHECK(world.server.scalar("SELECT SUM(n) FROM petitions_ip_counts") == 5);
     }
   }
 }

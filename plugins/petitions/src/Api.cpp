@@ -126,6 +126,7 @@ void apiSign(Context& context, const Request& request, Response& response) {
   }
   if (!errors.empty()) {
     limitPerIp(context, request, petition.id);  // refused attempts count too, as on the page
+    context.db().commit();                      // the 422 below would roll the count back
     throw ruche::sdk::unprocessable(errors);
   }
   SignOutcome outcome = storeSignature(context, request, petition, input);

@@ -233,6 +233,10 @@ void update(Context& context, const Request& request, Response& response) {
       "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ?, erase_months = ? "
       "WHERE association_id = ? AND id = ?",
       values);
+  // Every petition of the association follows the setting in force (a
+  // petition's own copy is what the daily job, run for no association, has).
+  context.db().execute("UPDATE petitions_petitions SET erase_months = ? WHERE association_id = ?",
+                       {eraseMonths, context.association().id});
   syncRetention(context, context.association().id, eraseMonths);
   // Committed first, then forgotten: a signer reading in between gets the
   // new row, so signing sees the new status and fields at once.

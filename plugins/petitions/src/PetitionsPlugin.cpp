@@ -19,6 +19,9 @@ using ruche::sdk::Scope;
 class PetitionsPlugin : public ruche::sdk::Plugin {
  public:
   void setUp(Registrar& registrar) override {
+    // A server (re)loading the plugin may hold another database than the
+    // copies kept in memory came from (the library stays loaded).
+    petitions::forgetCachedPetitions();
     auto page = [&](const char* method, const char* path, Access access, Handler handler) {
       registrar.route(Route{.scope = Scope::AssociationPage,
                             .method = method,

@@ -108,6 +108,7 @@ void forgetCachedPetitions() {
   std::lock_guard<std::mutex> lock(cache.mutex);
   ++cache.generation;
   cache.copies.clear();
+  forgetPendingCounts();
 }
 
 long long confirmedCount(Context& context, long long petitionId) {
@@ -174,15 +175,28 @@ long long pendingCount(Context& context, long long petitionId) {
     n = countPending(context, petitionId);
   } catch (...) {
     std::lock_guard<std::mutex> lock(counts.mutex);
-    counts.byPetition.erase(petitionId);
+    auto found = counts.byPetition.find(petitionId);
+    if (found != counts.byPetition.end()) {
+      found->second.reading = false;  // the next request tries again
+    }
     throw;
   }
   std::lock_guard<std::mutex> lock(counts.mutex);
-  if (counts.byPetition.size() >= PendingCounts::kCapacity) {
+  if (n < PendingCounts::kExactBelow) {
+    counts.byPetition.erase(petitionId);  // read every time: nothing to keep
+    return n;
+  }
+  if (counts.byPetition.size() >= PendingCounts::kCapacity && counts.byPetition.count(petitionId) == 0) {
     counts.byPetition.clear();
   }
   counts.byPetition[petitionId] = {n, PendingCounts::Clock::now(), false};
   return n;
+}
+
+void forgetPendingCounts() {
+  PendingCounts& counts = PendingCounts::instance();
+  std::lock_guard<std::mutex> lock(counts.mutex);
+  counts.byPetition.clear();
 }
 
 Value petitionView(Context& context, const Petition& petition) {

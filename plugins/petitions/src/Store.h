@@ -41,8 +41,12 @@ Petition petitionOr404(ruche::sdk::Context& context, const std::string& idText, 
 /// process shows within the second.
 Petition signablePetition(ruche::sdk::Context& context, const std::string& idText);
 
-/// Empties the copies signablePetition keeps; call after changing a petition.
+/// Empties the copies signablePetition keeps, and the pending counts;
+/// call after changing a petition.
 void forgetCachedPetitions();
+
+/// Empties the pending counts pendingCount keeps.
+void forgetPendingCounts();
 
 /// Confirmed signatures: the sum of the petition's counter shards.
 long long confirmedCount(ruche::sdk::Context& context, long long petitionId);
