@@ -1,7 +1,8 @@
 // The petitions plugin in a real browser: the proof-of-work solved by pow.js
 // (same-origin script, no inline script), the embeddable form inside another
 // site's frame (no cookie of ours there), the form without JavaScript told to
-// wait with its values kept, and axe-core on the public and embedded pages.
+// wait with its values kept, and axe-core on the public and embedded pages,
+// the form sent back with errors and the pages of unknown mailed links.
 // The plugin is the one built for the kernel tests (RUCHE_PETITIONS_PLUGIN),
 // switched on for one demo association through its SQLite database.
 import { test, before, after } from 'node:test';
@@ -138,3 +139,29 @@ for (const [label, where] of [['public petition page', petition], ['embedded for
     await context.close();
   });
 }
+
+// The pages a signer reaches from a mail, with an unknown link, and the form
+// sent back with errors: each must stay usable with a screen reader too.
+test('axe finds no serious or critical violation on the form with errors and the mailed links\' pages', async () => {
+  const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: true, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}${petition}`);
+  await page.getByLabel('Nom', { exact: true }).fill('Dee');
+  await page.getByLabel('Adresse e-mail', { exact: true }).fill('dee@');
+  await Promise.all([
+    page.waitForURL(/\/sign$/),
+    page.getByRole('button', { name: 'Signer', exact: true }).click(),
+  ]);
+  assert.equal(await page.getByLabel('Adresse e-mail', { exact: true }).inputValue(), 'dee@');
+  for (const [label, where] of [['form with errors', null],
+    ['unknown confirmation link', `/a/${slug}/petitions/confirm/unknown-token`],
+    ['unknown withdrawal link', `/a/${slug}/petitions/withdraw/unknown-token`]]) {
+    if (where) {
+      await page.goto(`${server.url}${where}`);
+    }
+    const { blocking } = await runAxe(page);
+    assert.equal(blocking.length, 0,
+      `${label}: ${blocking.length} serious/critical axe violation(s)\n${describeViolations(blocking)}`);
+  }
+  await context.close();
+});
