@@ -225,14 +225,13 @@ void update(Context& context, const Request& request, Response& response) {
     renderForm(context, request, response, form, existing->id, 422, errors);
     return;
   }
-  const long long eraseMonths = context.settings().integer("erase_months");
   auto values = columnsOf(petition, context.association().id, context.now(), existing->id);
-  values.insert(values.end() - 2, eraseMonths);  // before the WHERE's association and id
   context.db().execute(
       "UPDATE petitions_petitions SET title = ?, body = ?, addressee = ?, goal = ?, deadline = ?, status = ?, "
-      "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ?, erase_months = ? "
+      "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ? "
       "WHERE association_id = ? AND id = ?",
       values);
+  const long long eraseMonths = context.settings().integer("erase_months");
   // Every petition of the association follows the setting in force (a
   // petition's own copy is what the daily job, run for no association, has).
   context.db().execute("UPDATE petitions_petitions SET erase_months = ? WHERE association_id = ?",

@@ -293,9 +293,6 @@ std::string newChallenge(Context& context, const Petition& petition) {
 
 void checkChallenge(Context& context, const Request& request, const Petition& petition, bool embedded,
                     std::vector<FieldError>& errors) {
-  if (!powOn(context) && !embedded) {
-    return;
-  }
   checkProof(context, request.form("challenge"), request.form("pow_solution"), petition, embedded, errors,
              "sign_submit");
 }

@@ -29,11 +29,11 @@ void syncRetention(Context& context, long long associationId, long long months) 
       if (stopped || expired) {
         long long closedAt = stopped ? row["updated_at"].asInt() : startOfDay(deadline) + 86400;
         // The association's setting: given (a coordinator's request), else
-        // as kept on the petition at its last save (the daily job runs for
-        // no association), else the default.
-        long long kept = months > 0 ? months : row["erase_months"].asInt() > 0 ? row["erase_months"].asInt() : fallback;
+        // as kept on the petition (the daily job runs for no association),
+        // else, for a petition saved before that copy existed, the default.
+        long long kept = months > 0 ? months : row["erase_months"].asInt();
         context.db().execute("INSERT INTO petitions_retention (petition_id, closed_at, erase_months) VALUES (?, ?, ?)",
-                             {id, closedAt, kept});
+                             {id, closedAt, kept > 0 ? kept : fallback});
       }
     } else if (row["erased_at"].isNull()) {
       if (!stopped && !expired) {
