@@ -178,6 +178,20 @@ void newForm(Context& context, const Request& request, Response& response) {
   renderForm(context, request, response, form, 0);
 }
 
+namespace {
+
+/// Brings every petition of the association to the erase_months in force
+/// (a petition's own copy is what the daily job, run for no association,
+/// reads); returns it.
+long long keepEraseMonths(Context& context) {
+  long long months = context.settings().integer("erase_months");
+  context.db().execute("UPDATE petitions_petitions SET erase_months = ? WHERE association_id = ?",
+                       {months, context.association().id});
+  return months;
+}
+
+}  // namespace
+
 void create(Context& context, const Request& request, Response& response) {
   PetitionForm form = readForm(request);
   std::vector<FieldError> errors;
@@ -188,12 +202,12 @@ void create(Context& context, const Request& request, Response& response) {
   }
   long long now = context.now();
   auto values = columnsOf(petition, context.association().id, now, now);
-  values.push_back(context.settings().integer("erase_months"));
   long long id = context.db().insert(
       "INSERT INTO petitions_petitions (title, body, addressee, goal, deadline, status, ask_postcode, ask_country, "
-      "ask_comment, consent_text, updated_at, association_id, created_at, erase_months) VALUES (?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?)",
+      "ask_comment, consent_text, updated_at, association_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?)",
       values);
+  keepEraseMonths(context);
   for (int shard = 0; shard < kCounterShards; ++shard) {
     context.db().execute("INSERT INTO petitions_counters (petition_id, shard, n) VALUES (?, ?, 0)", {id, shard});
   }
@@ -231,12 +245,7 @@ void update(Context& context, const Request& request, Response& response) {
       "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ? "
       "WHERE association_id = ? AND id = ?",
       values);
-  const long long eraseMonths = context.settings().integer("erase_months");
-  // Every petition of the association follows the setting in force (a
-  // petition's own copy is what the daily job, run for no association, has).
-  context.db().execute("UPDATE petitions_petitions SET erase_months = ? WHERE association_id = ?",
-                       {eraseMonths, context.association().id});
-  syncRetention(context, context.association().id, eraseMonths);
+  syncRetention(context, context.association().id, keepEraseMonths(context));
   // Committed first, then forgotten: a signer reading in between gets the
   // new row, so signing sees the new status and fields at once.
   context.db().commit();
