@@ -108,10 +108,10 @@ export async function startDemo({ plugins = [] } = {}) {
   };
 }
 
-/// The verification link in the mail `ruche demo` logged for `email` (mail is
-/// off in the demo). Mail leaves through the outbox after the request: waits
-/// up to 10 s for it.
-export async function verificationLink(server, email) {
+/// The first match of `pattern` in the last mail `ruche demo` logged for
+/// `email` (mail is off in the demo). Mail leaves through the outbox after
+/// the request: waits up to 10 s for it.
+export async function linkInMail(server, email, pattern) {
   let log = server.stderr();
   for (let waited = 0; !log.includes(`would send to ${email}`) && waited < 10000; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -121,11 +121,17 @@ export async function verificationLink(server, email) {
   if (at < 0) {
     throw new Error(`no mail to ${email} in the server log`);
   }
-  const token = /\/verify\?token=([A-Za-z0-9_-]+)/.exec(log.slice(at));
-  if (!token) {
-    throw new Error('the verification mail holds no /verify?token= link');
+  const found = pattern.exec(log.slice(at));
+  if (!found) {
+    throw new Error(`the mail to ${email} holds no link matching ${pattern}`);
   }
-  return `${server.url}/verify?token=${token[1]}`;
+  return found[0];
+}
+
+/// The verification link in the mail `ruche demo` logged for `email`.
+export async function verificationLink(server, email) {
+  const link = await linkInMail(server, email, /\/verify\?token=[A-Za-z0-9_-]+/);
+  return `${server.url}${link}`;
 }
 
 /// Debian's chromium, headless, with the background services that would try

@@ -226,6 +226,9 @@ TEST_CASE("a petition goes draft, open, closed, delivered, its delivery is shown
       auto early = world.coordinator.postFormWithCsrf(deliverPath, manage, {{"delivered_on", "2026-11-20"}});
       CHECK(early.status == 409);
       CHECK(has(early.body, "Seule une pétition close"));
+      // The summary's link leads to the delivery section, shown even while the form is not.
+      CHECK(has(early.body, "<a href=\"#deliver\">Seule une pétition close"));
+      CHECK(has(early.body, "<section id=\"deliver\""));
       CHECK(world.text("SELECT status FROM petitions_petitions") == "open");
 
       REQUIRE(world.setStatus(id, "closed").status == 303);

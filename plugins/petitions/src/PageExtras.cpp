@@ -380,8 +380,9 @@ void deliver(Context& context, const Request& request, Response& response) {
   std::string deliveredOn = trim(request.form("delivered_on"));
   std::string note = trim(request.form("delivery_note"));
   if (!allowedTransition(petition.status, "delivered")) {
-    errors.push_back(
-        {"delivered_on", "Only a closed petition can be marked as delivered.", "petitions.deliver_not_closed"});
+    // Tied to the delivery section, not its day field: the form is only
+    // shown for a closed petition, and the summary's link must lead somewhere.
+    errors.push_back({"deliver", "Only a closed petition can be marked as delivered.", "petitions.deliver_not_closed"});
     refuse(context, request, response, petition, 409, errors);
     return;
   }
