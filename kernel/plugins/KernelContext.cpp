@@ -92,11 +92,16 @@ KernelContext::KernelContext(const ContextServices& services, const LoadedPlugin
 KernelContext::~KernelContext() = default;
 
 const sdk::Settings& KernelContext::settings() const {
-  if (!settings_) {
-    settings_ =
-        std::make_unique<KernelSettings>(plugin_.manifest(), services_.store.settings(plugin_.name(), association_.id));
+  return settingsFor(association_.id);
+}
+
+const sdk::Settings& KernelContext::settingsFor(long long associationId) const {
+  auto& known = settings_[associationId];
+  if (!known) {
+    known =
+        std::make_unique<KernelSettings>(plugin_.manifest(), services_.store.settings(plugin_.name(), associationId));
   }
-  return *settings_;
+  return *known;
 }
 
 long long KernelContext::publish(const std::string& topic, const sdk::Value& payload) {

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -37,6 +38,7 @@ class KernelContext : public sdk::Context {
   const sdk::Association& association() const override { return association_; }
   sdk::Database& db() override { return database_; }
   const sdk::Settings& settings() const override;
+  const sdk::Settings& settingsFor(long long associationId) const override;
   sdk::Logger& log() override { return *logger_; }
   long long publish(const std::string& topic, const sdk::Value& payload) override;
   void sendMail(const sdk::Mail& mail) override;
@@ -73,7 +75,8 @@ class KernelContext : public sdk::Context {
   long long now_;
   KernelDatabase database_;
   std::unique_ptr<sdk::Logger> logger_;
-  mutable std::unique_ptr<sdk::Settings> settings_;  ///< read on first use
+  /// Each association's settings, read on first use (settings(): association_'s).
+  mutable std::map<long long, std::unique_ptr<sdk::Settings>> settings_;
 };
 
 /// Looks up an association by id (0: the federation).

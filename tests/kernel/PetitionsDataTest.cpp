@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -434,28 +435,32 @@ TEST_CASE("a large pending count is read at most once a second and a small one s
   }
 }
 
-TEST_CASE("a petition that closes by its deadline keeps its association's erase_months") {
-  // The daily job notes it, and runs for no association: the delay is the
-  // one saved with the petition, not the default (6).
+TEST_CASE("the daily job erases on its association's erase_months, also changed with no petition saved since") {
+  // The job runs at federation level and reads each association's setting
+  // (SDK 1.3 settingsFor), not the default (6).
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {
       DataWorld world(backend);
-      world.server.app().plugins().store().saveSettings("petitions", world.associationId, {{"erase_months", "2"}});
+      auto& store = world.server.app().plugins().store();
+      store.saveSettings("petitions", world.associationId, {{"erase_months", "2"}});
       long long id = world.create("open");
-      world.execute("UPDATE petitions_petitions SET deadline = '2020-01-01' WHERE id = " + std::to_string(id));
-      world.server.app().jobs().runDue(ruche::storage::nowSeconds() + 2 * 86400);
-      CHECK(world.count("SELECT erase_months FROM petitions_retention WHERE petition_id = " + std::to_string(id)) == 2);
+      // Its deadline passes tomorrow: the run in two days notes it, and
+      // neither run is two months after it (nothing is erased).
+      long long now = ruche::storage::nowSeconds();
+      std::time_t tomorrow = static_cast<std::time_t>(now + 86400);
+      char deadline[16];
+      std::strftime(deadline, sizeof deadline, "%Y-%m-%d", std::gmtime(&tomorrow));
+      world.execute("UPDATE petitions_petitions SET deadline = '" + std::string(deadline) +
+                    "' WHERE id = " + std::to_string(id));
+      world.server.app().jobs().runDue(now + 2 * 86400);
+      std::string months = "SELECT erase_months FROM petitions_retention WHERE petition_id = " + std::to_string(id);
+      CHECK(world.count(months) == 2);
 
-      // Changed later: saving any petition of the association brings every
-      // one of them to the setting in force.
-      long long other = world.create("open");
-      world.server.app().plugins().store().saveSettings("petitions", world.associationId, {{"erase_months", "3"}});
-      long long saved = world.create("open");
-      world.setStatus(saved, "open");
-      world.execute("UPDATE petitions_petitions SET deadline = '2020-01-01' WHERE id = " + std::to_string(other));
-      world.server.app().jobs().runDue(ruche::storage::nowSeconds() + 4 * 86400);
-      CHECK(world.count("SELECT erase_months FROM petitions_retention WHERE petition_id = " + std::to_string(other)) ==
-            3);
+      // Changed in the admin panel only: the next run uses the new value.
+      store.saveSettings("petitions", world.associationId, {{"erase_months", "3"}});
+      world.server.app().jobs().runDue(now + 4 * 86400);
+      CHECK(world.count(months) == 3);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_retention WHERE erased_at IS NULL") == 1);
     }
   }
 }

@@ -234,6 +234,24 @@ TEST_CASE("plugin settings read their defaults and the association's saved value
   CHECK(http.get("/a/ruche-set/probe/setting/nope").status == 500);
 }
 
+TEST_CASE("a job reads each association's own settings with settingsFor") {
+  TempDir plugins;
+  addPlugin(plugins.path(), "probe");
+  TestServer server(Backend::Sqlite, withPlugins(plugins.path()));
+  auto& store = server.app().plugins().store();
+  long long first = server.createAssociation("ruche-one", "One");
+  long long second = server.createAssociation("ruche-two", "Two");
+  store.setEnabled("probe", first, true);
+  store.setEnabled("probe", second, true);
+  store.saveSettings("probe", second, {{"motto", "Ensemble"}});
+  // The job runs at federation level: its own settings() are the defaults.
+  // (Its run at start may also have seen both associations, hence ">=".)
+  server.app().jobs().runDue(ruche::storage::nowSeconds() + 3601);
+  CHECK(countRows(server,
+                  "SELECT COUNT(*) FROM probe_seen WHERE note = "
+                  "'tally 2 ruche-one=Toujours prêts ruche-two=Ensemble'") >= 1);
+}
+
 TEST_CASE("plugins add their part to a person's data export and erase it with the account") {
   TempDir plugins;
   addPlugin(plugins.path(), "probe");

@@ -132,9 +132,9 @@ void sendUpdatesJob(ruche::sdk::Context& context);
 
 /// Notes which of the association's petitions stopped taking signatures
 /// (closed, delivered, or past their deadline) and since when, forgets
-/// those open again; `months` > 0 also sets their erasure delay (0: each
-/// newly noted petition keeps the erase_months saved with it).
-void syncRetention(ruche::sdk::Context& context, long long associationId, long long months);
+/// those open again, and gives those not yet erased the association's
+/// erase_months in force.
+void syncRetention(ruche::sdk::Context& context, long long associationId);
 
 /// The daily erase_closed job: erases signers' personal data of petitions
 /// closed erase_months ago, keeping the counts and the report totals.

@@ -178,20 +178,6 @@ void newForm(Context& context, const Request& request, Response& response) {
   renderForm(context, request, response, form, 0);
 }
 
-namespace {
-
-/// Brings every petition of the association to the erase_months in force
-/// (a petition's own copy is what the daily job, run for no association,
-/// reads); returns it.
-long long keepEraseMonths(Context& context) {
-  long long months = context.settings().integer("erase_months");
-  context.db().execute("UPDATE petitions_petitions SET erase_months = ? WHERE association_id = ?",
-                       {months, context.association().id});
-  return months;
-}
-
-}  // namespace
-
 void create(Context& context, const Request& request, Response& response) {
   PetitionForm form = readForm(request);
   std::vector<FieldError> errors;
@@ -207,7 +193,6 @@ void create(Context& context, const Request& request, Response& response) {
       "ask_comment, consent_text, updated_at, association_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
       "?)",
       values);
-  keepEraseMonths(context);
   for (int shard = 0; shard < kCounterShards; ++shard) {
     context.db().execute("INSERT INTO petitions_counters (petition_id, shard, n) VALUES (?, ?, 0)", {id, shard});
   }
@@ -245,7 +230,7 @@ void update(Context& context, const Request& request, Response& response) {
       "ask_postcode = ?, ask_country = ?, ask_comment = ?, consent_text = ?, updated_at = ? "
       "WHERE association_id = ? AND id = ?",
       values);
-  syncRetention(context, context.association().id, keepEraseMonths(context));
+  syncRetention(context, context.association().id);
   // Committed first, then forgotten: a signer reading in between gets the
   // new row, so signing sees the new status and fields at once.
   context.db().commit();

@@ -11,14 +11,16 @@ namespace petitions {
 using ruche::sdk::Context;
 using ruche::sdk::Value;
 
-void syncRetention(Context& context, long long associationId, long long months) {
+void syncRetention(Context& context, long long associationId) {
   std::string today = dayOf(context.now());
+  // The association's setting, also when the daily job (at federation
+  // level) asks, and also where the plugin has been switched off since.
+  long long months = context.settingsFor(associationId).integer("erase_months");
   auto rows = context.db().query(
       "SELECT p.id AS id, p.status AS status, p.deadline AS deadline, p.updated_at AS updated_at, "
-      "p.erase_months AS erase_months, r.petition_id AS noted, r.erased_at AS erased_at FROM petitions_petitions p "
+      "r.petition_id AS noted, r.erased_at AS erased_at, r.erase_months AS months FROM petitions_petitions p "
       "LEFT JOIN petitions_retention r ON r.petition_id = p.id WHERE p.association_id = ?",
       {associationId});
-  long long fallback = context.settings().integer("erase_months");
   for (const auto& row : rows) {
     std::string status = row["status"].asString();
     std::string deadline = row["deadline"].asString();
@@ -28,18 +30,14 @@ void syncRetention(Context& context, long long associationId, long long months) 
     if (row["noted"].isNull()) {
       if (stopped || expired) {
         long long closedAt = stopped ? row["updated_at"].asInt() : startOfDay(deadline) + 86400;
-        // The association's setting: given (a coordinator's request), else
-        // as kept on the petition (the daily job runs for no association),
-        // else, for a petition saved before that copy existed, the default.
-        long long kept = months > 0 ? months : row["erase_months"].asInt();
         context.db().execute("INSERT INTO petitions_retention (petition_id, closed_at, erase_months) VALUES (?, ?, ?)",
-                             {id, closedAt, kept > 0 ? kept : fallback});
+                             {id, closedAt, months});
       }
     } else if (row["erased_at"].isNull()) {
       if (!stopped && !expired) {
         // Open again (or back to draft): nothing to erase for now.
         context.db().execute("DELETE FROM petitions_retention WHERE petition_id = ?", {id});
-      } else if (months > 0) {
+      } else if (row["months"].asInt() != months) {
         context.db().execute("UPDATE petitions_retention SET erase_months = ? WHERE petition_id = ?", {months, id});
       }
     }
@@ -86,7 +84,7 @@ void eraseClosedJob(Context& context) {
   auto associations = context.db().query("SELECT DISTINCT association_id FROM petitions_petitions");
   for (const auto& association : associations) {
     long long associationId = association["association_id"].asInt();
-    syncRetention(context, associationId, 0);
+    syncRetention(context, associationId);
     auto rows = context.db().query(
         "SELECT r.petition_id AS id, r.closed_at AS closed_at, r.erase_months AS months FROM petitions_retention r "
         "JOIN petitions_petitions p ON p.id = r.petition_id WHERE p.association_id = ? AND r.erased_at IS NULL",

@@ -73,6 +73,14 @@ class Context {
   /// Queues several mails in this call's transaction, in a few statements
   /// whatever their number (group commit of many signers' confirmations).
   virtual void sendMails(const std::vector<Mail>& mails) = 0;
+
+  // Added in SDK 1.3 (at the end: a plugin built for 1.1 or 1.2 keeps its vtable).
+
+  /// This plugin's settings for any association (defaults where none were
+  /// saved), also one where the plugin is now off: a job runs at federation
+  /// level, and what it does for each association may depend on that
+  /// association's settings. The object lives as long as this context.
+  virtual const Settings& settingsFor(long long associationId) const = 0;
 };
 
 }  // namespace ruche::sdk

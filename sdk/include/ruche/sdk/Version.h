@@ -7,7 +7,7 @@
 /// excludes this version. Minor versions only add; the major changes when a
 /// header changes in a way that breaks a compiled plugin.
 #define RUCHE_SDK_VERSION_MAJOR 1
-#define RUCHE_SDK_VERSION_MINOR 2
+#define RUCHE_SDK_VERSION_MINOR 3
 #define RUCHE_SDK_VERSION_PATCH 0
 
 // The ABI tag: what must match between the kernel and a plugin's binary for

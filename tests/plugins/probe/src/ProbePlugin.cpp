@@ -89,9 +89,15 @@ class ProbePlugin : public Plugin {
       context.db().execute("INSERT INTO probe_seen (event_id, note) VALUES (?, ?)",
                            {event.id, event.topic + " " + event.payload["label"].asString()});
     });
+    // How many associations have it on, and each one's motto (SDK 1.3: a
+    // job, at federation level, reads an association's settings).
     registrar.job(Job{"tally", 3600, -1, [](Context& context) {
-                        context.db().execute("INSERT INTO probe_seen (event_id, note) VALUES (0, ?)",
-                                             {"tally " + std::to_string(context.enabledAssociations().size())});
+                        auto associations = context.enabledAssociations();
+                        std::string note = "tally " + std::to_string(associations.size());
+                        for (const auto& association : associations) {
+                          note += " " + association.slug + "=" + context.settingsFor(association.id).text("motto");
+                        }
+                        context.db().execute("INSERT INTO probe_seen (event_id, note) VALUES (0, ?)", {note});
                       }});
     registrar.menu(MenuEntry{MenuEntry::Where::Association, "probe.menu", "/", Access::Public});
     registrar.menu(MenuEntry{MenuEntry::Where::Federation, "probe.menu", "/", Access::Public});
