@@ -10,6 +10,18 @@ bool supported(const std::string& locale) {
   return locale == "fr" || locale == "en";
 }
 
+/// Whether the person followed one of our own pages' links, or started the
+/// navigation outside any site (typed address, bookmark, a mail client's
+/// link), per the browser's Sec-Fetch-Site: only then may a GET's ?lang= be
+/// saved on the account. A link or an image on another site, or a client
+/// that does not say where it comes from, gets the page in that language
+/// but changes nothing on the account (a GET must not let another site
+/// change an account; the profile form saves the language in any browser).
+bool followedFromOurPages(const http::Request& request) {
+  std::string site = request.header("sec-fetch-site");
+  return site == "same-origin" || site == "none";
+}
+
 }  // namespace
 
 void LocaleMiddleware::before(http::Request& request, http::Response& response) {
@@ -35,7 +47,7 @@ void PreferencesMiddleware::before(http::Request& request, http::Response&) {
       found = session->got_data();
     }
     if (found) {
-      if (supported(chosen) && chosen != locale && !request.visitor.viaApiToken) {
+      if (supported(chosen) && chosen != locale && !request.visitor.viaApiToken && followedFromOurPages(request)) {
         // The language links are the person's choice: remember it on the account.
         long long id = request.visitor.accountId;
         db_.transaction([&](soci::session& sql) {
@@ -43,7 +55,7 @@ void PreferencesMiddleware::before(http::Request& request, http::Response&) {
         });
         locale = chosen;
       }
-      request.locale = supported(locale) ? locale : "fr";
+      request.locale = supported(chosen) ? chosen : supported(locale) ? locale : "fr";
       request.timeZone = http::isKnownTimeZone(zone) ? zone : kDefaultTimeZone;
       return;
     }

@@ -20,7 +20,8 @@ class LocaleMiddleware : public http::Middleware {
 
 /// Second step, once the session and the association are known: the
 /// language order is the person's saved choice (their account; a ?lang=
-/// they follow is saved there) → Accept-Language → the association's
+/// they follow from our pages, or from outside the browser, is saved there)
+/// → Accept-Language → the association's
 /// default language → French. Sets request.timeZone: the person's zone,
 /// else the association's, else Europe/Paris.
 class PreferencesMiddleware : public http::Middleware {

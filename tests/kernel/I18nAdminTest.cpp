@@ -106,6 +106,20 @@ TEST_CASE("the page language is the person's saved choice, then Accept-Language,
       CHECK(langOf(person.get("/me?lang=en").body) == "en");
       CHECK(scalarText(server, "SELECT locale FROM accounts WHERE id = :id", id) == "en");
       CHECK(langOf(person.get("/a/jardins", {{"Accept-Language", "fr"}}).body) == "en");
+
+      // A ?lang= from another site's link or image (or from a client that
+      // does not say where it comes from: no header) shows the page in that
+      // language and saves nothing on the account.
+      for (const char* site : {"cross-site", "same-site", ""}) {
+        CAPTURE(site);
+        auto page = person.get("/me?lang=fr", {{"Sec-Fetch-Site", site}});
+        CHECK(langOf(page.body) == "fr");
+        CHECK(scalarText(server, "SELECT locale FROM accounts WHERE id = :id", id) == "en");
+        CHECK(langOf(person.get("/me").body) == "en");
+      }
+      // One the person started outside any site (typed, a bookmark, a mail's link) is saved.
+      CHECK(langOf(person.get("/me?lang=fr", {{"Sec-Fetch-Site", "none"}}).body) == "fr");
+      CHECK(scalarText(server, "SELECT locale FROM accounts WHERE id = :id", id) == "fr");
     }
   }
 }

@@ -180,9 +180,17 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
 
   Poco::Net::HTTPRequest httpRequest(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
   bool haveCookieHeader = false;
+  bool haveFetchSite = false;
   for (const auto& [name, value] : headers) {
-    httpRequest.add(name, value);
+    bool fetchSite = Poco::icompare(name, "Sec-Fetch-Site") == 0;
+    haveFetchSite = haveFetchSite || fetchSite;
+    if (!(fetchSite && value.empty())) {  // empty: a client that sends none
+      httpRequest.add(name, value);
+    }
     haveCookieHeader = haveCookieHeader || Poco::icompare(name, "Cookie") == 0;
+  }
+  if (!haveFetchSite) {
+    httpRequest.set("Sec-Fetch-Site", "same-origin");  // as a browser following the site's own links
   }
   if (!haveCookieHeader) {
     std::string cookieHeader = cookieHeaderFor(target);

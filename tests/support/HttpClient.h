@@ -17,7 +17,9 @@ class HTTPResponse;
 namespace ruche::testing {
 
 /// A small HTTP/1.1 client for tests: one connection per request, a cookie jar,
-/// no automatic redirects. Errors of the transport (refused, timeout) throw
+/// no automatic redirects; it says "Sec-Fetch-Site: same-origin", as a browser
+/// following the site's own links, unless a request gives its own (an empty
+/// one: no such header, as an older client). Errors of the transport (refused, timeout) throw
 /// Poco exceptions; any HTTP status is returned as is.
 class HttpClient {
  public:
