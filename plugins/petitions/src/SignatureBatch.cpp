@@ -51,13 +51,32 @@ void countAttempts(Context& context, const std::vector<PendingSignature*>& batch
   }
   long long now = context.now();
   long long windowStart = now - kIpWindowSeconds;
+  // The pairs in key order (the map's), on every path: two batches that
+  // share pairs lock their rows in the same order.
+  std::string rowsToCount;
   std::vector<Value> params;
-  for (const auto& [key, count] : attempts) {
-    params.insert(params.end(), {key.first, key.second, now, count});
+  if (context.db().backend() == "postgresql") {
+    // One array per column, as for the signatures: three parameters, not four per pair.
+    std::vector<long long> petitionIds, counts;
+    std::vector<std::string> ips;
+    for (const auto& [key, count] : attempts) {
+      petitionIds.push_back(key.first);
+      ips.push_back(key.second);
+      counts.push_back(count);
+    }
+    rowsToCount =
+        "SELECT petition_id, ip, ?, n FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
+        "CAST(? AS BIGINT[])) AS a(petition_id, ip, n)";
+    params = {now, integerArray(petitionIds), textArray(ips), integerArray(counts)};
+  } else {
+    rowsToCount = "VALUES " + placeholders(attempts.size(), 4);
+    for (const auto& [key, count] : attempts) {
+      params.insert(params.end(), {key.first, key.second, now, count});
+    }
   }
   params.insert(params.end(), {windowStart, windowStart});
   auto rows = context.db().query(
-      "INSERT INTO petitions_ip_counts (petition_id, ip, window_start, n) VALUES " + placeholders(attempts.size(), 4) +
+      "INSERT INTO petitions_ip_counts (petition_id, ip, window_start, n) " + rowsToCount +
           " ON CONFLICT (petition_id, ip) DO UPDATE SET "
           "n = CASE WHEN petitions_ip_counts.window_start <= ? THEN excluded.n "
           "ELSE petitions_ip_counts.n + excluded.n END, "
