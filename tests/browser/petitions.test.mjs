@@ -24,14 +24,15 @@ let browser;
 let host;
 let hostUrl;
 
-/// Runs SQL on the demo's database (the server is running: wait for locks).
+/// Runs SQL on the demo's database (the server is running: wait for locks);
+/// its output is only what the statements print.
 function sql(statements) {
   return execFileSync(process.env.RUCHE_SQLITE3 || 'sqlite3',
-    [path.join(server.data, 'ruche.db'), `PRAGMA busy_timeout = 5000; ${statements}`], { encoding: 'utf8' });
+    ['-cmd', '.timeout 5000', path.join(server.data, 'ruche.db'), statements], { encoding: 'utf8' });
 }
 
 function signatures() {
-  return Number(sql('SELECT COUNT(*) FROM petitions_signatures;').trim().split('\n').pop());
+  return Number(sql('SELECT COUNT(*) FROM petitions_signatures;').trim());
 }
 
 before(async () => {
@@ -183,13 +184,15 @@ test('axe finds no serious or critical violation on the form with errors and the
 
 /// The id of the signature made with `email` (a withdrawal erases the address, not the row).
 function signatureId(email) {
-  return Number(sql(`SELECT id FROM petitions_signatures WHERE email = '${email}';`).trim().split('\n').pop());
+  return Number(sql(`SELECT COALESCE((SELECT id FROM petitions_signatures WHERE email = '${email}'), 0);`).trim());
 }
 
 /// A signature's [confirmed_at, withdrawn_at, consent, postcode], '' for NULL.
 function signatureRow(id) {
-  return sql(`SELECT COALESCE(confirmed_at, ''), COALESCE(withdrawn_at, ''), consent, postcode
-              FROM petitions_signatures WHERE id = ${id};`).trim().split('\n').pop().split('|');
+  const row = sql(`SELECT COALESCE(confirmed_at, ''), COALESCE(withdrawn_at, ''), consent, postcode
+                   FROM petitions_signatures WHERE id = ${id};`).trim().split('|');
+  assert.equal(row.length, 4, `signature ${id}: no such row`);
+  return row;
 }
 
 test('without JavaScript, a signature is made in the frame, confirmed and withdrawn through its mail', async () => {

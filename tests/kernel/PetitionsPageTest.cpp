@@ -229,6 +229,7 @@ TEST_CASE("a petition goes draft, open, closed, delivered, its delivery is shown
       // The summary's link leads to the delivery section, shown even while the form is not.
       CHECK(has(early.body, "<a href=\"#deliver\">Seule une pétition close"));
       CHECK(has(early.body, "<section id=\"deliver\""));
+      CHECK(has(early.body, "<p class=\"field-error\">Seule une pétition close"));
       CHECK(world.text("SELECT status FROM petitions_petitions") == "open");
 
       REQUIRE(world.setStatus(id, "closed").status == 303);
