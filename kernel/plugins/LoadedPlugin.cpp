@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "kernel/plugins/PluginApiDocument.h"
+
 namespace ruche::plugins {
 namespace {
 
@@ -79,6 +81,14 @@ LoadedPlugin::LoadedPlugin(Manifest manifest, const std::string& themeOverrides)
                                     "\" (present in " + reference + ".json)");
       }
     }
+  }
+  // Checked strictly when installed; at load a fault in this description
+  // only leaves the plugin's API out of /api/v1/openapi.json (it should not
+  // take a working plugin down, e.g. after a kernel upgrade checks more).
+  try {
+    apiDocument_ = readPluginApiDocument(manifest_);
+  } catch (const PluginError& e) {
+    logger_->warning(std::string(e.what()) + "; its API is left out of /api/v1/openapi.json");
   }
   loadTemplates(name, std::filesystem::path(manifest_.folder) / "templates", templates_);
   loadTemplates(name, themeOverrides, templates_);  // a theme's copy wins

@@ -63,6 +63,8 @@ class LoadedPlugin : public sdk::Registrar {
   const std::vector<sdk::ProfileField>& profileFields() const { return profileFields_; }
   const std::vector<sdk::PersonalDataHandler>& personalDataHandlers() const { return personalData_; }
   const themes::Catalog& messages() const { return messages_; }
+  /// Its part of /api/v1/openapi.json (see PluginApiDocument.h); "" if none.
+  const std::string& apiDocument() const { return apiDocument_; }
   /// The template's source (theme override first); throws std::runtime_error if unknown.
   const std::string& templateSource(const std::string& name) const;
   /// The plugin's own template of that name; null if it has none.
@@ -77,6 +79,7 @@ class LoadedPlugin : public sdk::Registrar {
   std::unique_ptr<sdk::Logger> logger_;
   std::vector<sdk::Route> routes_;
   std::vector<bool> embeddable_;  ///< beside routes_
+  std::string apiDocument_;
   std::vector<PluginSubscriber> subscribers_;
   std::vector<sdk::Job> jobs_;
   std::vector<sdk::MenuEntry> menus_;

@@ -13,6 +13,7 @@
 #include "kernel/http/Validator.h"
 #include "kernel/plugins/KernelRequest.h"
 #include "kernel/plugins/LibraryCheck.h"
+#include "kernel/plugins/PluginApiDocument.h"
 #include "kernel/plugins/PluginMigrations.h"
 #include "kernel/storage/Migrator.h"
 #include "ruche/sdk/Errors.h"
@@ -591,6 +592,23 @@ std::vector<PluginWidget> PluginHost::panels(const http::Request& request, sdk::
     }
   }
   return boxes;
+}
+
+std::string PluginHost::apiDocument(const std::string& kernelDocument) {
+  std::vector<PluginApiPart> parts;
+  std::string active;  // which parts: the merged text is kept until it changes
+  for (const auto& plugin : loaded_) {
+    if (!plugin->apiDocument().empty() && store_.isActive(plugin->name())) {
+      parts.emplace_back(plugin->name(), plugin->apiDocument());
+      active += plugin->name() + " ";
+    }
+  }
+  std::lock_guard<std::mutex> lock(apiDocumentMutex_);
+  if (apiDocumentParts_ != active || apiDocumentText_.empty()) {
+    apiDocumentText_ = withPluginApis(kernelDocument, parts);
+    apiDocumentParts_ = active;
+  }
+  return apiDocumentText_;
 }
 
 std::vector<PluginProfileField> PluginHost::profileFields(long long accountId, const std::string& locale) {

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,6 +114,10 @@ class PluginHost : public domain::PersonalDataParts {
   /// left out (and counted as a failure).
   std::vector<PluginWidget> panels(const http::Request& request, sdk::Panel::Where where, long long missionId);
 
+  /// `kernelDocument` (the kernel's OpenAPI document) with the API parts
+  /// of the active plugins (their openapi.json), for /api/v1/openapi.json.
+  std::string apiDocument(const std::string& kernelDocument);
+
   /// The profile fields of the active plugins, with the person's values.
   std::vector<PluginProfileField> profileFields(long long accountId, const std::string& locale);
   /// Checks the submitted values of every field (texts at most their
@@ -156,6 +161,9 @@ class PluginHost : public domain::PersonalDataParts {
   ContextServices contextServices_;
   std::vector<PluginReport> reports_;
   std::vector<std::shared_ptr<LoadedPlugin>> loaded_;
+  std::mutex apiDocumentMutex_;   ///< guards the two below
+  std::string apiDocumentParts_;  ///< the active plugins apiDocumentText_ was merged with
+  std::string apiDocumentText_;
 };
 
 }  // namespace ruche::plugins

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "kernel/plugins/LibraryCheck.h"
+#include "kernel/plugins/PluginApiDocument.h"
 #include "kernel/plugins/PluginCatalog.h"
 #include "kernel/plugins/PluginMigrations.h"
 #include "kernel/plugins/PluginStore.h"
@@ -64,6 +65,7 @@ Manifest checkPluginFolder(const std::string& folder) {
   text << in.rdbuf();
   Manifest manifest = parseManifest(text.str(), file.string());
   checkLibrary(manifest);
+  readPluginApiDocument(manifest);
   pluginMigrations(manifest, storage::Backend::Sqlite);
   pluginMigrations(manifest, storage::Backend::Postgres);
   return manifest;

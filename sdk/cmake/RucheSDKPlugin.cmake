@@ -5,7 +5,8 @@
 #
 # Builds <name>.so and assembles the folder the kernel loads,
 # ${CMAKE_CURRENT_BINARY_DIR}/<name>/, with plugin.json, <name>.so and the
-# templates/, locales/ and migrations/ of ASSETS_DIR (default: the folder of
+# templates/, locales/ and migrations/ of ASSETS_DIR, and its openapi.json
+# (the plugin's part of /api/v1/openapi.json) if it has one (default: the folder of
 # the calling CMakeLists.txt; another when a build, such as Ruche's own
 # tests, builds a plugin whose sources live elsewhere). The manifest
 # (default: plugin.json beside the CMakeLists.txt) is checked when CMake
@@ -148,6 +149,14 @@ function(ruche_add_plugin name)
   # whenever one of their files changes (a new file re-runs the glob).
   set(commands COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${manifest}" "${folder}/plugin.json")
   set(inputs "${manifest}")
+  # openapi.json comes and goes with the sources (a glob, so that adding or
+  # removing it re-runs CMake); a removed one leaves the built folder too.
+  file(GLOB api_description CONFIGURE_DEPENDS "${assets}/openapi.json")
+  list(APPEND commands COMMAND "${CMAKE_COMMAND}" -E rm -f "${folder}/openapi.json")
+  if(api_description)
+    list(APPEND commands COMMAND "${CMAKE_COMMAND}" -E copy "${api_description}" "${folder}/openapi.json")
+    list(APPEND inputs "${api_description}")
+  endif()
   foreach(data templates locales migrations)
     set(source "${assets}/${data}")
     if(IS_DIRECTORY "${source}")

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <set>
 #include <string>
 
+#include "kernel/plugins/PluginHost.h"
 #include "tests/kernel/TestServer.h"
 
 using namespace ruche::testing;
@@ -46,10 +48,10 @@ Poco::JSON::Object::Ptr resolve(const Poco::JSON::Object::Ptr& document, Poco::J
   return item;
 }
 
-}  // namespace
-
-TEST_CASE("the served OpenAPI document describes exactly the routes under /api/v1") {
-  TestServer server(Backend::Sqlite);
+/// Fetches /api/v1/openapi.json and checks it against `server`'s router,
+/// both ways: every route under /api/v1 is in it, every operation in it is
+/// routed, each with responses and its path's {names} declared. Returns it.
+Poco::JSON::Object::Ptr checkDocumentAgainstRouter(TestServer& server) {
   auto response = server.client().get("/api/v1/openapi.json");
   REQUIRE(response.status == 200);
   CHECK(response.header("Content-Type").find("application/json") == 0);
@@ -113,6 +115,46 @@ TEST_CASE("the served OpenAPI document describes exactly the routes under /api/v
     INFO("in openapi.json but not routed: " << operation);
     CHECK(routed.count(operation) == 1);
   }
+  return document;
+}
+
+}  // namespace
+
+TEST_CASE("the served OpenAPI document describes exactly the routes under /api/v1") {
+  TestServer server(Backend::Sqlite);
+  checkDocumentAgainstRouter(server);
+}
+
+TEST_CASE("the plugins' own openapi.json join the served document, which still matches the routes") {
+  TempDir plugins;
+  TestServer server(Backend::Sqlite, TestServer::withPlugins(plugins.path(), {"petitions", "matching"}));
+  REQUIRE(server.app().plugins().loaded("petitions"));
+  REQUIRE(server.app().plugins().loaded("matching"));
+  auto document = checkDocumentAgainstRouter(server);
+  auto paths = document->getObject("paths");
+  auto sign = paths->getObject("/api/v1/associations/{slug}/petitions/{id}/signatures");
+  REQUIRE(sign);
+  auto tags = sign->getObject("post")->getArray("tags");
+  REQUIRE(tags);
+  CHECK(tags->getElement<std::string>(0) == "petitions");  // tagged with the plugin's name
+  CHECK(paths->has("/api/v1/plugins/matching/missions-for-me"));
+  auto schemas = document->getObject("components")->getObject("schemas");
+  CHECK(schemas->has("petitions.Petition"));
+  CHECK(schemas->has("matching.Suggestion"));
+  CHECK(schemas->has("Problem"));  // the kernel's stay
+  bool tagged = false;
+  auto allTags = document->getArray("tags");
+  for (std::size_t i = 0; i < allTags->size(); ++i) {
+    tagged = tagged || allTags->getObject(static_cast<unsigned>(i))->getValue<std::string>("name") == "petitions";
+  }
+  CHECK(tagged);
+
+  // Switched off federation-wide, a plugin's part leaves the document with its routes' answers.
+  server.app().plugins().store().setState("matching", "disabled", "test");
+  auto again = server.client().get("/api/v1/openapi.json");
+  REQUIRE(again.status == 200);
+  CHECK(again.body.find("/api/v1/plugins/matching/") == std::string::npos);
+  CHECK(again.body.find("/api/v1/associations/{slug}/petitions/{id}/signatures") != std::string::npos);
 }
 
 TEST_CASE("every API error is problem JSON as the document promises") {
@@ -128,4 +170,16 @@ TEST_CASE("every API error is problem JSON as the document promises") {
     CHECK(problem->getValue<int>("status") == response.status);
     CHECK(problem->has("title"));
   }
+}
+
+TEST_CASE("a plugin whose installed openapi.json is wrong still loads, its API left out of the document") {
+  TempDir plugins;
+  auto options = TestServer::withPlugins(plugins.path(), {"petitions"});
+  std::ofstream(plugins.path() / "petitions" / "openapi.json") << R"({"paths": {"/api/v1/missions": {}}})";
+  TestServer server(Backend::Sqlite, options);
+  CHECK(server.app().plugins().loaded("petitions"));
+  auto response = server.client().get("/api/v1/openapi.json");
+  REQUIRE(response.status == 200);
+  CHECK(response.body.find("/api/v1/associations/{slug}/petitions") == std::string::npos);
+  CHECK(response.body.find("/api/v1/missions") != std::string::npos);
 }
