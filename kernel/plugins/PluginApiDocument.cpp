@@ -124,20 +124,21 @@ std::string readPluginApiDocument(const Manifest& manifest) {
     fail("not a file of at most 1 MiB");
   }
   std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
+  std::stringstream read;
+  read << in.rdbuf();
   if (!in) {
     fail("cannot be read");
   }
+  const std::string text = read.str();
   // The top level must be an object: a first character other than "{"
   // (null, an array, a number) is said so, not as the parser's complaint.
-  std::size_t first = text.str().find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || text.str()[first] != '{') {
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || text[first] != '{') {
     fail("not a JSON object");
   }
   Poco::JSON::Object::Ptr root;
   try {
-    root = parseObject(text.str());
+    root = parseObject(text);
   } catch (const Poco::BadCastException&) {
     fail("not a JSON object");
   } catch (const Poco::Exception& e) {

@@ -595,16 +595,20 @@ std::vector<PluginWidget> PluginHost::panels(const http::Request& request, sdk::
 }
 
 std::string PluginHost::apiDocument(const std::string& kernelDocument) {
-  std::vector<PluginApiPart> parts;
-  std::string active;  // which parts: the merged text is kept until it changes
+  std::vector<const LoadedPlugin*> described;
+  std::string active;  // their names: the merged text is kept until they change
   for (const auto& plugin : loaded_) {
     if (!plugin->apiDocument().empty() && store_.isActive(plugin->name())) {
-      parts.emplace_back(plugin->name(), plugin->apiDocument());
+      described.push_back(plugin.get());
       active += plugin->name() + " ";
     }
   }
   std::lock_guard<std::mutex> lock(apiDocumentMutex_);
   if (apiDocumentParts_ != active || apiDocumentText_.empty()) {
+    std::vector<PluginApiPart> parts;
+    for (const auto* plugin : described) {
+      parts.emplace_back(plugin->name(), plugin->apiDocument());
+    }
     apiDocumentText_ = withPluginApis(kernelDocument, parts);
     apiDocumentParts_ = active;
   }

@@ -104,18 +104,21 @@ void signPetition(Context& context, const Request& request, Response& response, 
     // Last, so that a form with mistakes does not use up its challenge.
     checkChallenge(context, request, petition, pages.embedded, errors);
   }
-  Value values = Value::object({{"name", input.name},
-                                {"email", input.email},
-                                {"postcode", input.postcode},
-                                {"country", input.country},
-                                {"comment", input.comment},
-                                {"consent", input.consent}});
+  // What was typed, for a form sent back (not built for a signature taken).
+  auto typed = [&input] {
+    return Value::object({{"name", input.name},
+                          {"email", input.email},
+                          {"postcode", input.postcode},
+                          {"country", input.country},
+                          {"comment", input.comment},
+                          {"consent", input.consent}});
+  };
   try {
     if (!errors.empty()) {
       // A refused attempt counts towards the per-IP limit too (a script
       // probing the checks); a valid one is counted with its batch.
       limitPerIp(context, request, petition.id);
-      pages.form(values, 422, errors);
+      pages.form(typed(), 422, errors);
       return;
     }
     SignOutcome outcome = storeSignature(context, request, petition, input);
@@ -128,7 +131,7 @@ void signPetition(Context& context, const Request& request, Response& response, 
     }
     // Over the per-IP limit: the form again, what was typed kept, with
     // the reason in the page's language (nothing was stored).
-    pages.form(values, 429, {{"sign_submit", error.detail(), "petitions.too_many"}});
+    pages.form(typed(), 429, {{"sign_submit", error.detail(), "petitions.too_many"}});
   }
 }
 
