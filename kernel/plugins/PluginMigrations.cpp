@@ -10,8 +10,11 @@ namespace ruche::plugins {
 namespace {
 
 const std::regex kFileName(R"(^([0-9]{3})_([a-z0-9_]+)(\.(sqlite|postgresql))?\.sql$)");
+// CREATE [OR REPLACE] [UNIQUE | UNLOGGED | TEMPORARY | MATERIALIZED …]
+// TABLE | INDEX [CONCURRENTLY] | VIEW | SEQUENCE [IF NOT EXISTS] name.
 const std::regex kCreates(
-    R"(\bcreate\s+(?:unique\s+)?(?:table|index|view|sequence)\s+(?:if\s+not\s+exists\s+)?"?([A-Za-z0-9_]+))",
+    R"(\bcreate\s+(?:or\s+replace\s+)?(?:(?:unique|unlogged|temp|temporary|global|local|materialized|recursive)\s+)*)"
+    R"((?:table|index|view|sequence)\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?"?([A-Za-z0-9_]+))",
     std::regex::icase);
 
 std::string readText(const std::filesystem::path& path) {

@@ -213,8 +213,8 @@ test('without JavaScript, a signature is made in the frame, confirmed and withdr
   assert.deepEqual([confirmedAt, consent, postcode], ['', '1', '59000'], 'stored, pending, with what was typed');
 
   const links = `/a/${plainSlug}/petitions`;
-  const confirmLink = await linkInMail(server, email, new RegExp(`${links}/confirm/[A-Za-z0-9_-]+`));
-  const withdrawLink = await linkInMail(server, email, new RegExp(`${links}/withdraw/[A-Za-z0-9_-]+`));
+  const confirmLink = await linkInMail(server, email, new RegExp(`${links}/confirm/[A-Za-z0-9_.-]+`));
+  const withdrawLink = await linkInMail(server, email, new RegExp(`${links}/withdraw/[A-Za-z0-9_.-]+`));
 
   // Both links' pages, still unused, pass axe (a context with JavaScript, for axe only).
   const axeContext = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: true, bypassCSP: true });

@@ -17,6 +17,14 @@ TEST_CASE("migration text splits into statements and adapts to the backend") {
   REQUIRE(pg.size() == 1);
   CHECK(pg[0].find("BIGSERIAL PRIMARY KEY") != std::string::npos);
   CHECK(pg[0].back() != ';');
+
+  const char* split = "CREATE TABLE c (x INTEGER);\n  {{postgresql}} ALTER TABLE c ALTER COLUMN x SET STATISTICS 10;\n";
+  auto onSqlite = storage::Migrator::statementsFor(split, storage::Backend::Sqlite);
+  REQUIRE(onSqlite.size() == 1);
+  CHECK(onSqlite[0] == "CREATE TABLE c (x INTEGER)");
+  auto onPostgres = storage::Migrator::statementsFor(split, storage::Backend::Postgres);
+  REQUIRE(onPostgres.size() == 2);
+  CHECK(onPostgres[1] == " ALTER TABLE c ALTER COLUMN x SET STATISTICS 10");
 }
 
 TEST_CASE("migrations apply once, are recorded, and a newer database is refused") {

@@ -129,20 +129,38 @@ TEST_CASE("petition tokens are stored only as hashes, and the withdrawal link of
       auto mail = world.signAndConfirm(id, {{"name", "Ana"}, {"email", "ana@example.org"}, {"consent", "1"}});
       REQUIRE(world.confirmed(id) == 1);
 
-      // Neither link is in the database, only their SHA-256.
+      // Each link names the signature, "<id>.<secret>"; of the secrets only
+      // their SHA-256 is in the database, in the signature's row.
       std::string confirmLink = HttpClient::extractLink(mail.body, kHome + "/confirm/");
       std::string withdrawLink = HttpClient::extractLink(mail.body, kHome + "/withdraw/");
       CHECK(mail.body.find("Pour retirer votre signature") != std::string::npos);
+      std::string signatureId = std::to_string(world.count("SELECT id FROM petitions_signatures"));
       std::string confirmToken = tokenOf(confirmLink);
       std::string withdrawToken = tokenOf(withdrawLink);
-      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE token = '" + confirmToken + "'") == 0);
-      CHECK(world.text("SELECT token FROM petitions_signatures") == petitions::tokenHash(confirmToken));
-      CHECK(world.count("SELECT COUNT(*) FROM petitions_links WHERE token_hash = '" +
-                        petitions::tokenHash(withdrawToken) + "'") == 1);
-      CHECK(world.count("SELECT COUNT(*) FROM petitions_links WHERE token_hash = '" + withdrawToken + "'") == 0);
+      REQUIRE(confirmToken.rfind(signatureId + ".", 0) == 0);
+      REQUIRE(withdrawToken.rfind(signatureId + ".", 0) == 0);
+      std::string confirmSecret = confirmToken.substr(signatureId.size() + 1);
+      std::string withdrawSecret = withdrawToken.substr(signatureId.size() + 1);
+      CHECK(confirmSecret.size() >= 43);
+      CHECK(confirmSecret != withdrawSecret);
+      CHECK(world.text("SELECT token FROM petitions_signatures") == petitions::tokenHash(confirmSecret));
+      CHECK(world.text("SELECT withdraw_hash FROM petitions_signatures") == petitions::tokenHash(withdrawSecret));
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE token = '" + confirmSecret +
+                        "' OR withdraw_hash = '" + withdrawSecret + "'") == 0);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == 0);
+
+      // The id opens nothing without its secret: a wrong secret, the secret
+      // with another id, or one link's secret in the other's place.
+      HttpClient signer = world.server.client();
+      std::string otherId = std::to_string(std::stoll(signatureId) + 1);
+      CHECK(signer.get(kHome + "/withdraw/" + signatureId + "." + withdrawSecret + "x").status == 404);
+      CHECK(signer.get(kHome + "/withdraw/" + otherId + "." + withdrawSecret).status == 404);
+      CHECK(signer.get(kHome + "/withdraw/" + signatureId + "." + confirmSecret).status == 404);
+      CHECK(signer.get(kHome + "/confirm/" + signatureId + "." + withdrawSecret).status == 404);
+      CHECK(signer.get(kHome + "/confirm/" + signatureId + ".").status == 404);
+      CHECK(signer.get(kHome + "/confirm/" + confirmToken).status == 409);  // the right one: used already
 
       // The link opens a page with a button: following it changes nothing.
-      HttpClient signer = world.server.client();
       auto ask = signer.get(withdrawLink);
       REQUIRE(ask.status == 200);
       CHECK(ask.body.find("Je retire ma signature") != std::string::npos);

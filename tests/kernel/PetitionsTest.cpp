@@ -217,8 +217,21 @@ TEST_CASE("an expired petition confirmation link confirms nothing") {
       REQUIRE(fresh);
       std::string newLink = HttpClient::extractLink(fresh->body, kHome + "/confirm/");
       CHECK(newLink != link);
+      // The old link is dead (its secret was replaced), the new one works.
+      CHECK(signer.get(link).status == 404);
       CHECK(signer.postFormWithCsrf(newLink, newLink, {}).status == 303);
       CHECK(world.confirmed(id) == 1);
+
+      // Both mails' withdrawal links lead to the signature: the first one's
+      // names the row, the second one's is a row of petitions_links.
+      std::string firstWithdraw = HttpClient::extractLink(mail->body, kHome + "/withdraw/");
+      std::string secondWithdraw = HttpClient::extractLink(fresh->body, kHome + "/withdraw/");
+      CHECK(firstWithdraw != secondWithdraw);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == 1);
+      CHECK(signer.get(secondWithdraw).status == 200);
+      REQUIRE(signer.postFormWithCsrf(firstWithdraw, firstWithdraw, {}).status == 303);
+      CHECK(world.confirmed(id) == 0);
+      CHECK(signer.get(secondWithdraw).body.find("déjà") != std::string::npos);
     }
   }
 }
@@ -529,7 +542,10 @@ TEST_CASE("signatures arriving together are written in shared batches, each once
       }
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures") == kSigners + 1);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE email_key = 'twice@example.org'") == 1);
-      CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == kSigners + 1);
+      // The mails' links name their rows: no link row, a withdrawal hash in each.
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == 0);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_signatures WHERE linked_by_id = 1 AND "
+                        "LENGTH(withdraw_hash) = 64") == kSigners + 1);
       for (int i = 0; i < kSigners; i += 7) {
         CHECK(world.server.scalarText("SELECT name FROM petitions_signatures WHERE email_key = 's" + std::to_string(i) +
                                       "@example.org'") == trickyName(static_cast<std::size_t>(i)));

@@ -167,6 +167,19 @@ TEST_CASE("plugin migrations are read per backend and must name their tables aft
   } catch (const PluginError& e) {
     CHECK(mentions(e.what(), "003_oops.sql: creates \"accounts_copy\""));
   }
+  // Whatever the words between CREATE and TABLE, INDEX or VIEW.
+  for (const char* sql :
+       {"CREATE UNLOGGED TABLE accounts_copy (id int);\n", "CREATE TEMPORARY TABLE accounts_copy (id int);\n",
+        "CREATE UNIQUE INDEX CONCURRENTLY accounts_copy ON petitions_items (id);\n",
+        "CREATE MATERIALIZED VIEW accounts_copy AS SELECT 1;\n",
+        "CREATE OR REPLACE VIEW accounts_copy AS SELECT 1;\n"}) {
+    CAPTURE(sql);
+    std::ofstream(folder / "migrations" / "003_oops.sql") << sql;
+    CHECK_THROWS_WITH_AS(pluginMigrations(m, ruche::storage::Backend::Postgres),
+                         doctest::Contains("creates \"accounts_copy\""), PluginError);
+  }
+  std::ofstream(folder / "migrations" / "003_oops.sql") << "CREATE UNLOGGED TABLE petitions_counts (id int);\n";
+  CHECK(pluginMigrations(m, ruche::storage::Backend::Postgres).migrations.size() == 3);
   std::filesystem::remove(folder / "migrations" / "003_oops.sql");
   std::ofstream(folder / "migrations" / "004_gap.sql") << "CREATE TABLE petitions_more (id int);\n";
   CHECK_THROWS_WITH_AS(pluginMigrations(m, ruche::storage::Backend::Sqlite),

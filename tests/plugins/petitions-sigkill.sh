@@ -225,7 +225,7 @@ for email in $(tail -5 "$work/acked"); do
   # The link of the confirmation mail queued with the signature (the
   # database keeps only a hash of its token).
   link="$(sql "SELECT mail FROM ($queued_mails) q WHERE mail LIKE '%\"to\":\"$email\"%'" |
-    grep -o '/confirm/[A-Za-z0-9_-]*' | head -1)"
+    grep -o '/confirm/[A-Za-z0-9_.-]*' | head -1)"
   link="${link#/confirm/}"
   [[ -n "$link" ]] || fail "no confirmation mail queued for $email"
   answer="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "ruche_csrf=$token" \

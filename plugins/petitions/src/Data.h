@@ -62,6 +62,19 @@ enum class SignOutcome {
 SignOutcome storeSignature(ruche::sdk::Context& context, const ruche::sdk::Request& request, const Petition& petition,
                            const SignatureInput& input);
 
+/// The texts of the confirmation mail in one language (read once for a
+/// whole batch of signatures).
+struct ConfirmationTexts {
+  std::string subject, intro, action, expiry, ignore, withdraw;
+};
+ConfirmationTexts confirmationTexts(ruche::sdk::Context& context, const std::string& locale);
+
+/// The mail with the confirmation link a signer just asked for, and how to
+/// withdraw (both tokens in plain: rowToken or issueLink).
+ruche::sdk::Mail confirmationMail(ruche::sdk::Context& context, const ConfirmationTexts& texts,
+                                  const std::string& petitionTitle, const std::string& address,
+                                  const std::string& confirmToken, const std::string& withdrawToken);
+
 /// Stores a new signature (or renews a pending one's link) and mails the
 /// confirmation link, with a withdrawal link; tokens are stored hashed.
 SignOutcome recordSignature(ruche::sdk::Context& context, const Petition& petition, const SignatureInput& input);
@@ -92,8 +105,27 @@ std::string confirmStateName(ConfirmState state);
 /// run at federation level, where pluginUrl has no association).
 std::string associationUrl(ruche::sdk::Context& context, const std::string& slug, const std::string& path);
 
-/// A new personal link token for a signature (its hash is stored).
+/// A new personal link token for a signature (its hash is stored in
+/// petitions_links: one per mail, for the mails sent after the first).
 std::string issueLink(ruche::sdk::Context& context, long long signatureId);
+
+/// A link token that names its signature, "<id>.<secret>": the first mail's
+/// links (confirmation, withdrawal), found by the primary key, the row
+/// keeping the secret's hash. Signing in a burst then writes no link row
+/// and no token index entry (migration 007).
+std::string rowToken(long long signatureId, const std::string& secret);
+
+/// The signature id and secret of a rowToken; nothing for any other text
+/// (tokens of petitions_links, and confirmation links mailed before
+/// migration 007, have no '.').
+struct RowToken {
+  long long signatureId = 0;
+  std::string secret;
+};
+std::optional<RowToken> parseRowToken(const std::string& token);
+
+/// Whether `secret` hashes to `storedHash`, compared in constant time.
+bool secretMatches(const std::string& secret, const std::string& storedHash);
 
 /// The lines every mail to a signer ends with: how to withdraw, with a
 /// fresh personal link, in `locale`.

@@ -1,5 +1,7 @@
-// Personal links mailed to a signer (withdrawal, stop the updates): a new
-// random token per mail, of which only the SHA-256 is stored.
+// Personal links mailed to a signer (withdrawal, stop the updates): a
+// random secret per link, of which only the SHA-256 is stored. The first
+// mail's links name their signature ("<id>.<secret>", the hashes in its
+// row); later mails' links are rows of petitions_links.
 #include "Data.h"
 #include "TokenHash.h"
 
@@ -18,6 +20,31 @@ std::string issueLink(Context& context, long long signatureId) {
   return token;
 }
 
+std::string rowToken(long long signatureId, const std::string& secret) {
+  return std::to_string(signatureId) + "." + secret;
+}
+
+std::optional<RowToken> parseRowToken(const std::string& token) {
+  auto dot = token.find('.');
+  // At most 18 digits: always a valid long long.
+  if (dot == std::string::npos || dot == 0 || dot > 18 || dot + 1 == token.size()) {
+    return std::nullopt;
+  }
+  long long id = 0;
+  for (std::size_t i = 0; i < dot; ++i) {
+    if (token[i] < '0' || token[i] > '9') {
+      return std::nullopt;
+    }
+    id = id * 10 + (token[i] - '0');
+  }
+  return RowToken{id, token.substr(dot + 1)};
+}
+
+bool secretMatches(const std::string& secret, const std::string& storedHash) {
+  std::string hash = tokenHash(secret);
+  return storedHash.size() == hash.size() && sodium_memcmp(hash.data(), storedHash.data(), hash.size()) == 0;
+}
+
 std::string withdrawalLines(Context& context, const std::string& slug, const std::string& token,
                             const std::string& locale) {
   return "\n\n" + context.text("petitions.mail.withdraw", locale) + "\n" +
@@ -28,12 +55,21 @@ std::optional<LinkedSignature> signatureByLink(Context& context, const std::stri
   if (token.empty() || token.size() > 200) {
     return std::nullopt;
   }
-  auto rows = context.db().query(
+  const char* const kColumns =
       "SELECT s.id AS id, s.petition_id AS petition_id, p.title AS title, s.withdrawn_at AS withdrawn_at, "
-      "s.consent AS consent FROM petitions_links l JOIN petitions_signatures s ON s.id = l.signature_id "
-      "JOIN petitions_petitions p ON p.id = s.petition_id WHERE l.token_hash = ? AND p.association_id = ?",
-      {tokenHash(token), context.association().id});
-  if (rows.empty()) {
+      "s.consent AS consent, s.withdraw_hash AS withdraw_hash FROM ";
+  auto byRow = parseRowToken(token);
+  auto rows = byRow
+                  ? context.db().query(std::string(kColumns) +
+                                           "petitions_signatures s JOIN petitions_petitions p ON p.id = s.petition_id "
+                                           "WHERE s.id = ? AND p.association_id = ?",
+                                       {byRow->signatureId, context.association().id})
+                  : context.db().query(std::string(kColumns) +
+                                           "petitions_links l JOIN petitions_signatures s ON s.id = l.signature_id "
+                                           "JOIN petitions_petitions p ON p.id = s.petition_id "
+                                           "WHERE l.token_hash = ? AND p.association_id = ?",
+                                       {tokenHash(token), context.association().id});
+  if (rows.empty() || (byRow && !secretMatches(byRow->secret, rows.front()["withdraw_hash"].asString()))) {
     return std::nullopt;
   }
   const auto& row = rows.front();

@@ -69,7 +69,7 @@ void erasePetition(Context& context, long long petitionId) {
   context.db().execute(
       "UPDATE petitions_signatures SET name = '', email = '', email_key = 'erased:' || CAST(id AS TEXT), "
       "postcode = '', country = '', comment = '', consent = 0, locale = '', token = 'erased:' || CAST(id AS TEXT), "
-      "erased_at = ? WHERE petition_id = ? AND erased_at IS NULL",
+      "withdraw_hash = '', erased_at = ? WHERE petition_id = ? AND erased_at IS NULL",
       {now, petitionId});
   context.db().execute("DELETE FROM petitions_ip_counts WHERE petition_id = ?", {petitionId});
   context.db().execute("UPDATE petitions_retention SET erased_at = ? WHERE petition_id = ?", {now, petitionId});

@@ -100,14 +100,12 @@ void countAttempts(Context& context, const std::vector<PendingSignature*>& batch
 
 /// Inserts `candidates`' signatures, RETURNING id, petition_id and
 /// email_key of those that were new. On PostgreSQL each column is one array
-/// parameter (see PgArray.h), and the same statement inserts the withdrawal
-/// links of the new ones (a round trip less per batch). On SQLite (whose
-/// batches hold one signature) one row of placeholders per signature, and
-/// linkAndMail inserts the links.
+/// parameter (see PgArray.h); on SQLite (whose batches hold one signature)
+/// one row of placeholders per signature.
 ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSignature*>& candidates) {
   const char* const kColumns =
       "petition_id, email, email_key, name, postcode, country, comment, consent, token, token_expires_at, "
-      "mailed_at, created_at, locale";
+      "mailed_at, created_at, locale, withdraw_hash, linked_by_id";
   long long now = context.now();
   if (context.db().backend() == "postgresql") {
     std::vector<long long> petitionIds, consents, expiries;
@@ -127,36 +125,28 @@ ruche::sdk::Rows insertSignatures(Context& context, const std::vector<PendingSig
       locales.push_back(in.locale);
       withdrawals.push_back(item->withdrawHash);
     }
-    // Each address once (insertNew saw to it): each new signature joins
-    // the one input row of its address, for its withdrawal link.
     return context.db().query(
-        std::string("WITH input AS (SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
-                    "CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
-                    "CAST(? AS INTEGER[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
-                    "CAST(? AS TEXT[])) AS i(petition_id, email, email_key, name, postcode, country, comment, "
-                    "consent, token, token_expires_at, locale, withdraw_hash)), "
-                    "stored AS (INSERT INTO petitions_signatures (") +
-            kColumns +
+        std::string("INSERT INTO petitions_signatures (") + kColumns +
             ") SELECT petition_id, email, email_key, name, postcode, country, comment, consent, token, "
-            "token_expires_at, ?, ?, locale FROM input "
-            "ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key), "
-            "links AS (INSERT INTO petitions_links (token_hash, signature_id, created_at) "
-            "SELECT i.withdraw_hash, s.id, ? FROM stored s JOIN input i "
-            "ON i.petition_id = s.petition_id AND i.email_key = s.email_key) "
-            "SELECT id, petition_id, email_key FROM stored",
-        {integerArray(petitionIds), textArray(emails), textArray(keys), textArray(names), textArray(postcodes),
-         textArray(countries), textArray(comments), integerArray(consents), textArray(tokens), integerArray(expiries),
-         textArray(locales), textArray(withdrawals), now, now, now});
+            "token_expires_at, ?, ?, locale, withdraw_hash, 1 FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
+            "CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+            "CAST(? AS INTEGER[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), "
+            "CAST(? AS TEXT[])) AS i(petition_id, email, email_key, name, postcode, country, comment, "
+            "consent, token, token_expires_at, locale, withdraw_hash) "
+            "ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key",
+        {now, now, integerArray(petitionIds), textArray(emails), textArray(keys), textArray(names),
+         textArray(postcodes), textArray(countries), textArray(comments), integerArray(consents), textArray(tokens),
+         integerArray(expiries), textArray(locales), textArray(withdrawals)});
   }
   std::vector<Value> params;
   for (const auto* item : candidates) {
     const SignatureInput& in = item->input;
-    params.insert(params.end(),
-                  {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode, in.country,
-                   in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now, now, in.locale});
+    params.insert(params.end(), {item->petitionId, in.normalised->address, in.normalised->key, in.name, in.postcode,
+                                 in.country, in.comment, in.consent ? 1 : 0, item->confirmHash, item->expiresAt, now,
+                                 now, in.locale, item->withdrawHash, 1});
   }
   return context.db().query(std::string("INSERT INTO petitions_signatures (") + kColumns + ") VALUES " +
-                                placeholders(candidates.size(), 13) +
+                                placeholders(candidates.size(), 15) +
                                 " ON CONFLICT (petition_id, email_key) DO NOTHING RETURNING id, petition_id, email_key",
                             params);
 }
@@ -199,25 +189,22 @@ std::vector<std::pair<PendingSignature*, long long>> insertNew(Context& context,
   return stored;
 }
 
-/// The mails of the stored signatures, and their withdrawal links where
-/// insertSignatures did not write them already (all but PostgreSQL).
-void linkAndMail(Context& context, const std::vector<std::pair<PendingSignature*, long long>>& stored) {
+/// Queues the mails of the stored signatures, their links naming their
+/// rows; each language's texts are read once.
+void mailStored(Context& context, const std::vector<std::pair<PendingSignature*, long long>>& stored) {
   if (stored.empty()) {
     return;
   }
-  if (context.db().backend() != "postgresql") {
-    std::vector<Value> params;
-    for (const auto& [item, id] : stored) {
-      params.insert(params.end(), {item->withdrawHash, id, context.now()});
-    }
-    context.db().execute(
-        "INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES " + placeholders(stored.size(), 3),
-        params);
-  }
+  std::map<std::string, ConfirmationTexts> texts;
   std::vector<ruche::sdk::Mail> mails;
   mails.reserve(stored.size());
-  for (const auto& entry : stored) {
-    mails.push_back(entry.first->mail);
+  for (const auto& [item, id] : stored) {
+    auto found = texts.find(item->input.locale);
+    if (found == texts.end()) {
+      found = texts.emplace(item->input.locale, confirmationTexts(context, item->input.locale)).first;
+    }
+    mails.push_back(confirmationMail(context, found->second, item->petitionTitle, item->input.normalised->address,
+                                     rowToken(id, item->confirmSecret), rowToken(id, item->withdrawSecret)));
   }
   context.sendMails(mails);
 }
@@ -234,7 +221,7 @@ struct OverLimit {};
 /// count. Over the limit (abuse, not a burst) the batch is written again.
 void writeCountingLast(Context& context, const std::vector<PendingSignature*>& batch) {
   auto stored = insertNew(context, batch);
-  linkAndMail(context, stored);
+  mailStored(context, stored);
   countAttempts(context, batch);
   for (const auto& [item, id] : stored) {
     if (item->result == Result::TooMany) {
@@ -382,7 +369,7 @@ void writeSignatures(Context& context, const std::vector<PendingSignature*>& bat
       }
       context.db().savepoint([&] {
         countAttempts(context, batch);
-        linkAndMail(context, insertNew(context, batch));
+        mailStored(context, insertNew(context, batch));
       });
     }
   } catch (const std::exception& e) {

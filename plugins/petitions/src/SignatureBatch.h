@@ -14,9 +14,9 @@
 /// commit is durable, so an acknowledged signature is never lost.
 namespace petitions {
 
-/// A new signature waiting to be written with others: everything is
-/// prepared by its own request (tokens, the mail in the signer's language),
-/// so the leader only writes.
+/// A new signature waiting to be written with others: its request checked
+/// it and drew its links' secrets; the leader writes it and, knowing its
+/// id, queues its mail (links "<id>.<secret>", see rowToken).
 struct PendingSignature {
   enum class Result {
     Waiting,   ///< not written yet
@@ -28,17 +28,19 @@ struct PendingSignature {
 
   long long petitionId = 0;
   std::string ip;
-  SignatureInput input;  ///< checked, with its normalised address
-  std::string confirmHash;
+  SignatureInput input;       ///< checked, with its normalised address
+  std::string petitionTitle;  ///< for its mail
+  std::string confirmSecret;  ///< in plain, for its mail only
+  std::string withdrawSecret;
+  std::string confirmHash;  ///< what is stored of each
   std::string withdrawHash;
   long long expiresAt = 0;
-  ruche::sdk::Mail mail;  ///< the confirmation link and the withdrawal link, in plain
   Result result = Result::Waiting;
 };
 
 /// Writes `batch` (one association's) in the context's transaction: the
-/// per-IP counts, the signatures that are new, their withdrawal links and
-/// their mails, each as one multi-row statement. Sets every item's result;
+/// per-IP counts, the signatures that are new and their mails, each as one
+/// multi-row statement. Sets every item's result;
 /// on a failure rolls its own writes back and marks the items Failed.
 void writeSignatures(ruche::sdk::Context& context, const std::vector<PendingSignature*>& batch);
 

@@ -35,27 +35,11 @@ std::string field(const std::function<std::string(const std::string&)>& get, std
   return value;
 }
 
-/// The mail with the confirmation link the signer just asked for, and how
-/// to withdraw (`withdrawToken`, already stored hashed or about to be).
-ruche::sdk::Mail confirmationMail(Context& context, const Petition& petition, const std::string& address,
-                                  const std::string& token, const std::string& withdrawToken,
-                                  const std::string& locale) {
-  const std::string& slug = context.association().slug;
-  ruche::sdk::Mail mail;
-  mail.to = address;
-  mail.subject = context.text("petitions.mail.subject", locale);
-  mail.text = context.text("petitions.mail.intro", locale) + "\n\n" + petition.title + "\n\n" +
-              context.text("petitions.mail.action", locale) + "\n" +
-              associationUrl(context, slug, "/confirm/" + token) + "\n\n" +
-              context.plural("petitions.mail.expiry", context.settings().integer("confirm_hours"), locale) + "\n" +
-              context.text("petitions.mail.ignore", locale) + withdrawalLines(context, slug, withdrawToken, locale);
-  return mail;
-}
-
 /// Mails the link for a signature already stored.
 void mailLink(Context& context, const Petition& petition, const std::string& address, const std::string& token,
-              long long signatureId, const std::string& locale) {
-  context.sendMail(confirmationMail(context, petition, address, token, issueLink(context, signatureId), locale));
+              const std::string& withdrawToken, const std::string& locale) {
+  context.sendMail(
+      confirmationMail(context, confirmationTexts(context, locale), petition.title, address, token, withdrawToken));
 }
 
 int randomShard() {
@@ -64,6 +48,28 @@ int randomShard() {
 }
 
 }  // namespace
+
+ConfirmationTexts confirmationTexts(Context& context, const std::string& locale) {
+  return {context.text("petitions.mail.subject", locale),
+          context.text("petitions.mail.intro", locale),
+          context.text("petitions.mail.action", locale),
+          context.plural("petitions.mail.expiry", context.settings().integer("confirm_hours"), locale),
+          context.text("petitions.mail.ignore", locale),
+          context.text("petitions.mail.withdraw", locale)};
+}
+
+ruche::sdk::Mail confirmationMail(Context& context, const ConfirmationTexts& texts, const std::string& petitionTitle,
+                                  const std::string& address, const std::string& confirmToken,
+                                  const std::string& withdrawToken) {
+  const std::string& slug = context.association().slug;
+  ruche::sdk::Mail mail;
+  mail.to = address;
+  mail.subject = texts.subject;
+  mail.text = texts.intro + "\n\n" + petitionTitle + "\n\n" + texts.action + "\n" +
+              associationUrl(context, slug, "/confirm/" + confirmToken) + "\n\n" + texts.expiry + "\n" + texts.ignore +
+              "\n\n" + texts.withdraw + "\n" + associationUrl(context, slug, "/withdraw/" + withdrawToken) + "\n";
+  return mail;
+}
 
 SignatureInput readSignature(const Petition& petition, const std::function<std::string(const std::string&)>& get,
                              const std::string& locale, std::vector<FieldError>& errors) {
@@ -111,12 +117,12 @@ SignOutcome storeSignature(Context& context, const Request& request, const Petit
   item.petitionId = petition.id;
   item.ip = request.remoteIp();
   item.input = input;
-  std::string token = context.randomToken();
-  std::string withdrawToken = context.randomToken();
-  item.confirmHash = tokenHash(token);
-  item.withdrawHash = tokenHash(withdrawToken);
+  item.petitionTitle = petition.title;
+  item.confirmSecret = context.randomToken();
+  item.withdrawSecret = context.randomToken();
+  item.confirmHash = tokenHash(item.confirmSecret);
+  item.withdrawHash = tokenHash(item.withdrawSecret);
   item.expiresAt = context.now() + context.settings().integer("confirm_hours") * 3600;
-  item.mail = confirmationMail(context, petition, input.normalised->address, token, withdrawToken, input.locale);
   // What this request did so far (reads, a used proof-of-work challenge)
   // ends here, so that it waits for its batch holding no connection: the
   // leader needs one from the same pool.
@@ -148,22 +154,23 @@ SignOutcome recordSignature(Context& context, const Petition& petition, const Si
       "WHERE petition_id = ? AND email_key = ?",
       {petition.id, email.key});
   if (existing.empty()) {
-    std::string token = context.randomToken();
+    std::string secret = context.randomToken();
+    std::string withdrawSecret = context.randomToken();
     long long id = 0;
     try {
       context.db().savepoint([&] {
         id = context.db().insert(
             "INSERT INTO petitions_signatures (petition_id, email, email_key, name, postcode, country, comment, "
-            "consent, token, token_expires_at, mailed_at, created_at, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?)",
+            "consent, token, token_expires_at, mailed_at, created_at, locale, withdraw_hash, linked_by_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             {petition.id, email.address, email.key, input.name, input.postcode, input.country, input.comment,
-             input.consent ? 1 : 0, tokenHash(token), expiresAt, now, now, input.locale});
+             input.consent ? 1 : 0, tokenHash(secret), expiresAt, now, now, input.locale, tokenHash(withdrawSecret)});
       });
     } catch (const std::exception&) {
       // The same address signed at the same moment: that attempt mails the link.
       return SignOutcome::Mailed;
     }
-    mailLink(context, petition, email.address, token, id, input.locale);
+    mailLink(context, petition, email.address, rowToken(id, secret), rowToken(id, withdrawSecret), input.locale);
     return SignOutcome::Mailed;
   }
 
@@ -177,13 +184,16 @@ SignOutcome recordSignature(Context& context, const Petition& petition, const Si
   }
   // Only the token's hash is stored, so asking again always mails a new
   // link (the previous one stops working); its expiry stays unless passed.
-  std::string token = context.randomToken();
+  // The withdrawal links of earlier mails keep working: this mail's is a
+  // new one of petitions_links.
+  long long id = row["id"].asInt();
+  std::string secret = context.randomToken();
   context.db().execute(
-      "UPDATE petitions_signatures SET token = ?, token_expires_at = ?, mailed_at = ? WHERE id = ? "
+      "UPDATE petitions_signatures SET token = ?, linked_by_id = 1, token_expires_at = ?, mailed_at = ? WHERE id = ? "
       "AND confirmed_at IS NULL",
-      {tokenHash(token), expired ? expiresAt : row["token_expires_at"].asInt(), now, row["id"].asInt()});
+      {tokenHash(secret), expired ? expiresAt : row["token_expires_at"].asInt(), now, id});
   std::string locale = row["locale"].asString().empty() ? input.locale : row["locale"].asString();
-  mailLink(context, petition, row["email"].asString(), token, row["id"].asInt(), locale);
+  mailLink(context, petition, row["email"].asString(), rowToken(id, secret), issueLink(context, id), locale);
   return SignOutcome::Mailed;
 }
 
@@ -191,12 +201,18 @@ ConfirmResult confirmToken(Context& context, const std::string& token, bool appl
   if (token.empty() || token.size() > 200) {
     return {};
   }
-  auto rows = context.db().query(
+  // A "<id>.<secret>" token by the primary key, an earlier one by its hash
+  // (migration 007: the token index holds only those).
+  const std::string kColumns =
       "SELECT s.id AS id, s.petition_id AS petition_id, s.token_expires_at AS expires_at, "
-      "s.confirmed_at AS confirmed_at, s.withdrawn_at AS withdrawn_at FROM petitions_signatures s JOIN "
-      "petitions_petitions p ON p.id = s.petition_id WHERE s.token = ? AND p.association_id = ?",
-      {tokenHash(token), context.association().id});
-  if (rows.empty()) {
+      "s.confirmed_at AS confirmed_at, s.withdrawn_at AS withdrawn_at, s.token AS token FROM petitions_signatures s "
+      "JOIN petitions_petitions p ON p.id = s.petition_id WHERE ";
+  auto byRow = parseRowToken(token);
+  auto rows = byRow ? context.db().query(kColumns + "s.id = ? AND s.linked_by_id = 1 AND p.association_id = ?",
+                                         {byRow->signatureId, context.association().id})
+                    : context.db().query(kColumns + "s.token = ? AND s.linked_by_id = 0 AND p.association_id = ?",
+                                         {tokenHash(token), context.association().id});
+  if (rows.empty() || (byRow && !secretMatches(byRow->secret, rows.front()["token"].asString()))) {
     return {};
   }
   const auto& row = rows.front();

@@ -1,0 +1,2 @@
+-- Nothing on SQLite: the PostgreSQL migration takes the per-IP counts out of
+-- the write-ahead log, which SQLite's tables do not offer to skip.
