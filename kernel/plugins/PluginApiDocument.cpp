@@ -202,6 +202,25 @@ std::string readPluginApiDocument(const Manifest& manifest) {
   return out.str();
 }
 
+std::vector<std::string> undocumentedRoutes(const std::string& apiDocument, const std::vector<PluginApiRoute>& routes) {
+  Poco::JSON::Object::Ptr paths;
+  if (!apiDocument.empty()) {
+    paths = parseObject(apiDocument)->getObject("paths");
+  }
+  std::vector<std::string> missing;
+  for (const auto& route : routes) {
+    std::string operation = route.method;
+    for (auto& c : operation) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    auto item = paths ? paths->getObject(route.pattern) : nullptr;
+    if (!item || !item->has(operation)) {
+      missing.push_back(route.method + " " + route.pattern);
+    }
+  }
+  return missing;
+}
+
 std::string withPluginApis(const std::string& kernelDocument, const std::vector<PluginApiPart>& parts) {
   if (parts.empty()) {
     return kernelDocument;

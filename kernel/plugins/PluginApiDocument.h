@@ -20,6 +20,18 @@ namespace ruche::plugins {
 /// it loads).
 std::string readPluginApiDocument(const Manifest& manifest);
 
+/// An API route a plugin declares: its method and its kernel path pattern.
+struct PluginApiRoute {
+  std::string method;   ///< GET, POST…
+  std::string pattern;  ///< /api/v1/…, with {names}
+};
+
+/// Of `routes`, those that `apiDocument` (readPluginApiDocument's text, or
+/// "" when the plugin ships none) does not describe, as "METHOD /path":
+/// logged as a warning when the plugin loads, so that /api/v1/openapi.json
+/// does not silently leave a route out.
+std::vector<std::string> undocumentedRoutes(const std::string& apiDocument, const std::vector<PluginApiRoute>& routes);
+
 /// One loaded plugin's part (readPluginApiDocument's text), by plugin name.
 using PluginApiPart = std::pair<std::string, std::string>;
 

@@ -392,6 +392,7 @@ void PluginHost::recordFailure(const std::string& plugin, const std::string& kin
 void PluginHost::registerRoutes(http::Router& router, const auth::Guards& guards) {
   guards_ = &guards;
   for (const auto& plugin : loaded_) {
+    warnOfUndocumentedApi(*plugin);
     for (std::size_t index = 0; index != plugin->routes().size(); ++index) {
       const sdk::Route& route = plugin->routes()[index];
       const std::string name = plugin->name();
@@ -592,6 +593,31 @@ std::vector<PluginWidget> PluginHost::panels(const http::Request& request, sdk::
     }
   }
   return boxes;
+}
+
+void PluginHost::warnOfUndocumentedApi(const LoadedPlugin& plugin) const {
+  std::vector<PluginApiRoute> api;
+  for (const auto& route : plugin.routes()) {
+    if (route.scope == sdk::Scope::AssociationApi || route.scope == sdk::Scope::FederationApi) {
+      api.push_back({route.method, kernelPattern(plugin.name(), route)});
+    }
+  }
+  std::vector<std::string> missing;
+  try {
+    missing = undocumentedRoutes(plugin.apiDocument(), api);
+  } catch (const std::exception& e) {
+    hostLog().warning("plugin %s: its openapi.json could not be read again: %s", plugin.name(), std::string(e.what()));
+    return;
+  }
+  if (missing.empty()) {
+    return;
+  }
+  std::string list;
+  for (const auto& route : missing) {
+    list += (list.empty() ? "" : ", ") + route;
+  }
+  hostLog().warning("plugin %s: %z API route(s) missing from its openapi.json, so from /api/v1/openapi.json: %s",
+                    plugin.name(), missing.size(), list);
 }
 
 std::string PluginHost::apiDocument(const std::string& kernelDocument) {

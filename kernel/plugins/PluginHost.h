@@ -140,6 +140,8 @@ class PluginHost : public domain::PersonalDataParts {
   /// session; when only some fail, queues those again on their own.
   void sendMailBatch(const events::Delivery& delivery);
   void wireSubscribers(const std::shared_ptr<LoadedPlugin>& plugin);
+  /// Logs a warning naming the plugin's API routes its openapi.json leaves out.
+  void warnOfUndocumentedApi(const LoadedPlugin& plugin) const;
   void wireJobs(const std::shared_ptr<LoadedPlugin>& plugin);
   /// Runs `work` for `plugin` in a transaction with a fresh context.
   template <typename Work>

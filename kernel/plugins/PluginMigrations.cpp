@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 namespace ruche::plugins {
 namespace {
@@ -22,6 +23,18 @@ std::string readText(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+/// Refuses a migration that creates a table, index, view or sequence not
+/// named "<plugin>_…".
+void checkCreatedNames(const std::string& plugin, const std::filesystem::path& file, const std::string& sql) {
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kCreates); it != std::sregex_iterator(); ++it) {
+    std::string created = (*it)[1].str();
+    if (created.rfind(plugin + "_", 0) != 0) {
+      throw PluginError(plugin, file.string() + ": creates \"" + created +
+                                    "\"; a plugin's tables and indexes are named \"" + plugin + "_…\"");
+    }
+  }
 }
 
 struct MigrationFiles {
@@ -69,19 +82,15 @@ storage::ModuleMigrations pluginMigrations(const Manifest& manifest, storage::Ba
       throw PluginError(manifest.name, folder.string() + ": migration " + std::to_string(version) +
                                            " needs either one .sql file or both .sqlite.sql and .postgresql.sql");
     }
+    // Both files of a split migration are checked, whichever runs here: a
+    // plugin refused on one database is refused on the other too.
+    for (const auto& file : split ? std::vector<std::filesystem::path>{files.sqlite, files.postgresql}
+                                  : std::vector<std::filesystem::path>{files.common}) {
+      checkCreatedNames(manifest.name, file, readText(file));
+    }
     std::filesystem::path chosen =
         !split ? files.common : (backend == storage::Backend::Sqlite ? files.sqlite : files.postgresql);
-    std::string sql = readText(chosen);
-    for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kCreates); it != std::sregex_iterator(); ++it) {
-      std::string created = (*it)[1].str();
-      if (created.rfind(manifest.name + "_", 0) != 0) {
-        throw PluginError(manifest.name, chosen.string() + ": creates \"" + created +
-                                             "\"; a plugin's tables and "
-                                             "indexes are named \"" +
-                                             manifest.name + "_…\"");
-      }
-    }
-    module.migrations.push_back(storage::Migration{version, files.name, sql});
+    module.migrations.push_back(storage::Migration{version, files.name, readText(chosen)});
   }
   return module;
 }

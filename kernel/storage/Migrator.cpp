@@ -39,12 +39,13 @@ std::vector<std::string> Migrator::statementsFor(const std::string& sql, Backend
   if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
     statements.push_back(current);
   }
-  // A statement that starts with {{postgresql}} runs on PostgreSQL only.
+  // A statement that starts with {{postgresql}} runs on PostgreSQL only
+  // (written on one line, or with no inner line ending in ';').
   const std::string kPostgresOnly = "{{postgresql}}";
   std::vector<std::string> chosen;
   for (auto& statement : statements) {
     auto first = statement.find_first_not_of(" \t\r\n");
-    if (statement.compare(first, kPostgresOnly.size(), kPostgresOnly) != 0) {
+    if (first == std::string::npos || statement.compare(first, kPostgresOnly.size(), kPostgresOnly) != 0) {
       chosen.push_back(std::move(statement));
     } else if (backend == Backend::Postgres) {
       chosen.push_back(statement.substr(first + kPostgresOnly.size()));

@@ -1,7 +1,3 @@
-#include <Poco/AutoPtr.h>
-#include <Poco/Channel.h>
-#include <Poco/Logger.h>
-#include <Poco/Message.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <doctest/doctest.h>
@@ -9,12 +5,12 @@
 #include <atomic>
 #include <chrono>
 #include <future>
-#include <mutex>
 #include <regex>
 #include <thread>
 #include <vector>
 
 #include "kernel/http/HttpServer.h"
+#include "tests/kernel/RecordingChannel.h"
 #include "tests/support/HttpClient.h"
 
 using namespace ruche;
@@ -52,23 +48,6 @@ bool askAndRead(Poco::Net::StreamSocket& socket) {
   }
 }
 
-/// Keeps the text of every message logged through it.
-class RecordingChannel : public Poco::Channel {
- public:
-  void log(const Poco::Message& message) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    lines_.push_back(message.getText());
-  }
-  std::vector<std::string> lines() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return lines_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
-
 }  // namespace
 
 TEST_CASE("each request leaves one access line: address, method, target with tokens hidden, status, bytes, time") {
@@ -77,15 +56,11 @@ TEST_CASE("each request leaves one access line: address, method, target with tok
   http::Pipeline pipeline(router);
   http::HttpServer server(smallServer(), pipeline);
   server.start();
-  Poco::Logger& accessLog = Poco::Logger::get("ruche.access");
-  Poco::AutoPtr<Poco::Channel> previous(accessLog.getChannel(), true);
-  Poco::AutoPtr<RecordingChannel> recorder(new RecordingChannel);
-  accessLog.setChannel(recorder);
+  testing::RecordedLog accessLog("ruche.access");
   testing::HttpClient client("127.0.0.1", static_cast<std::uint16_t>(server.port()));
   CHECK(client.get("/reset?token=s3cret&page=2").status == 200);
   server.stop();
-  accessLog.setChannel(previous);
-  auto lines = recorder->lines();
+  auto lines = accessLog.lines();
   REQUIRE(lines.size() == 1);
   CHECK(std::regex_match(lines[0], std::regex(R"(127\.0\.0\.1 "GET /reset\?token=…&page=2" 200 5 \d+\.\dms)")));
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "kernel/plugins/PluginHost.h"
+#include "tests/kernel/RecordingChannel.h"
 #include "tests/kernel/TestServer.h"
 
 using namespace ruche::testing;
@@ -170,6 +171,34 @@ TEST_CASE("every API error is problem JSON as the document promises") {
     CHECK(problem->getValue<int>("status") == response.status);
     CHECK(problem->has("title"));
   }
+}
+
+TEST_CASE("a plugin whose openapi.json leaves an API route out loads with a warning naming it") {
+  TempDir plugins;
+  auto options = TestServer::withPlugins(plugins.path(), {"petitions"});
+  std::ofstream(plugins.path() / "petitions" / "openapi.json")
+      << R"({"paths": {"/api/v1/associations/{slug}/petitions": {"get": {"responses": {"200": {"description": "OK"}}}}}})";
+  RecordedLog log("ruche.plugins");
+  TestServer server(Backend::Sqlite, options);
+  CHECK(server.app().plugins().loaded("petitions"));
+  std::string warning;
+  for (const auto& line : log.lines()) {
+    if (line.find("missing from its openapi.json") != std::string::npos) {
+      warning = line;
+    }
+  }
+  INFO(warning);
+  REQUIRE(warning.find("plugin petitions: 6 API route(s)") == 0);
+  std::set<std::string> named;
+  std::string list = warning.substr(warning.find("openapi.json: ") + 14) + ", ";
+  for (std::size_t at = 0, comma; (comma = list.find(", ", at)) != std::string::npos; at = comma + 2) {
+    named.insert(list.substr(at, comma - at));
+  }
+  // The six routes the file leaves out, not the one it describes.
+  CHECK(named.size() == 6);
+  CHECK(named.count("POST /api/v1/associations/{slug}/petitions/{id}/signatures") == 1);
+  CHECK(named.count("GET /api/v1/associations/{slug}/petitions/{id}/signatures/count") == 1);
+  CHECK(named.count("GET /api/v1/associations/{slug}/petitions") == 0);
 }
 
 TEST_CASE("a plugin whose installed openapi.json is wrong still loads, its API left out of the document") {

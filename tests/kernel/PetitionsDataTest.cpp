@@ -226,6 +226,58 @@ TEST_CASE("withdrawing a pending petition signature takes it off the pending cou
   }
 }
 
+TEST_CASE("links mailed before migration 007 keep working, and a signer asking again gets links naming the row") {
+  for (auto backend : allBackends()) {
+    SUBCASE(backendName(backend)) {
+      DataWorld world(backend);
+      long long id = world.create("open");
+      // Two signatures as stored before: the confirmation token's hash in
+      // `token` (linked_by_id 0), the withdrawal link a row of petitions_links.
+      auto oldRow = [&](const std::string& who, const std::string& confirm, const std::string& withdraw,
+                        long long expiresAt) {
+        world.execute(
+            "INSERT INTO petitions_signatures (petition_id, email, email_key, name, token, "
+            "token_expires_at, mailed_at, created_at, locale) VALUES (" +
+            std::to_string(id) + ", '" + who + "', '" + who + "', 'Old', '" + petitions::tokenHash(confirm) + "', " +
+            std::to_string(expiresAt) + ", 0, 0, 'fr')");
+        world.execute("INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES ('" +
+                      petitions::tokenHash(withdraw) + "', (SELECT id FROM petitions_signatures WHERE email_key = '" +
+                      who + "'), 0)");
+      };
+      oldRow("early@example.org", "oldConfirmToken", "oldWithdrawToken", 4102444800);
+      oldRow("late@example.org", "lateConfirmToken", "lateWithdrawToken", 1);  // expired
+
+      HttpClient signer = world.server.client();
+      CHECK(signer.get(kHome + "/confirm/oldConfirmToken").status == 200);
+      REQUIRE(signer.postFormWithCsrf(kHome + "/confirm/oldConfirmToken", world.page(id), {}).status == 303);
+      CHECK(world.confirmed(id) == 1);
+      CHECK(signer.get(kHome + "/withdraw/oldWithdrawToken").status == 200);
+
+      // The expired one signs again: the new mail's confirmation link names
+      // the row, its withdrawal link is a new row of petitions_links, and
+      // the old withdrawal link still works.
+      CHECK(signer.get(kHome + "/confirm/lateConfirmToken").status == 410);
+      REQUIRE(world.sign(id, {{"name", "Old"}, {"email", "late@example.org"}}).status == 303);
+      auto mail = world.server.smtp().waitForMessage("late@example.org", 10s);
+      REQUIRE(mail);
+      std::string rowId =
+          std::to_string(world.count("SELECT id FROM petitions_signatures WHERE email_key = "
+                                     "'late@example.org'"));
+      std::string confirmLink = HttpClient::extractLink(mail->body, kHome + "/confirm/");
+      CHECK(tokenOf(confirmLink).rfind(rowId + ".", 0) == 0);
+      CHECK(world.count("SELECT linked_by_id FROM petitions_signatures WHERE id = " + rowId) == 1);
+      CHECK(signer.get(kHome + "/confirm/lateConfirmToken").status == 404);
+      CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == 3);
+      REQUIRE(signer.postFormWithCsrf(confirmLink, world.page(id), {}).status == 303);
+      CHECK(world.confirmed(id) == 2);
+      REQUIRE(signer.postFormWithCsrf(kHome + "/withdraw/lateWithdrawToken", world.page(id), {}).status == 303);
+      CHECK(world.confirmed(id) == 1);
+      std::string newWithdraw = HttpClient::extractLink(mail->body, kHome + "/withdraw/");
+      CHECK(signer.get(newWithdraw).body.find("déjà") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("a plain petition token from before migration 003 stops working and its signer can sign again") {
   for (auto backend : allBackends()) {
     SUBCASE(backendName(backend)) {

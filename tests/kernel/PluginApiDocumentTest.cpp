@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "kernel/plugins/PluginApiDocument.h"
 #include "tests/kernel/TestServer.h"
@@ -108,6 +109,17 @@ TEST_CASE("a plugin's openapi.json is refused with the file and the fault named"
   CHECK(has(refusal(R"({"paths": {}, "components": {"responses": {}}})"), "unknown key \"responses\""));
   CHECK(refusal(R"({"paths": {}})").empty());  // an empty part is allowed
   CHECK(has(refusal(R"({"paths": {}})" + std::string(1024 * 1024, ' ')), "at most 1 MiB"));
+}
+
+TEST_CASE("the API routes a plugin's openapi.json leaves out are named") {
+  TempDir dir;
+  std::string part = readPluginApiDocument(demoWith(dir, R"({"paths": {)" + kSignatures + ": " + kOperation + "}}"));
+  const std::string signatures = "/api/v1/associations/{slug}/demo/{id}/signatures";
+  std::vector<PluginApiRoute> routes{{"POST", signatures}, {"GET", signatures}, {"GET", "/api/v1/plugins/demo"}};
+  CHECK(undocumentedRoutes(part, routes) == std::vector<std::string>{"GET " + signatures, "GET /api/v1/plugins/demo"});
+  CHECK(undocumentedRoutes(part, {{"POST", signatures}}).empty());
+  // Without an openapi.json, every API route is undocumented.
+  CHECK(undocumentedRoutes("", {{"POST", signatures}}) == std::vector<std::string>{"POST " + signatures});
 }
 
 TEST_CASE("the in-tree plugins' openapi.json pass the checks") {

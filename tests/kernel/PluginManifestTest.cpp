@@ -181,6 +181,13 @@ TEST_CASE("plugin migrations are read per backend and must name their tables aft
   std::ofstream(folder / "migrations" / "003_oops.sql") << "CREATE UNLOGGED TABLE petitions_counts (id int);\n";
   CHECK(pluginMigrations(m, ruche::storage::Backend::Postgres).migrations.size() == 3);
   std::filesystem::remove(folder / "migrations" / "003_oops.sql");
+  // Both files of a split migration are checked, whichever database runs.
+  std::ofstream(folder / "migrations" / "003_split.sqlite.sql") << "CREATE TABLE petitions_split (id int);\n";
+  std::ofstream(folder / "migrations" / "003_split.postgresql.sql") << "CREATE TABLE accounts_copy (id int);\n";
+  CHECK_THROWS_WITH_AS(pluginMigrations(m, ruche::storage::Backend::Sqlite),
+                       doctest::Contains("003_split.postgresql.sql: creates \"accounts_copy\""), PluginError);
+  std::filesystem::remove(folder / "migrations" / "003_split.sqlite.sql");
+  std::filesystem::remove(folder / "migrations" / "003_split.postgresql.sql");
   std::ofstream(folder / "migrations" / "004_gap.sql") << "CREATE TABLE petitions_more (id int);\n";
   CHECK_THROWS_WITH_AS(pluginMigrations(m, ruche::storage::Backend::Sqlite),
                        doctest::Contains("migration 3 is missing"), PluginError);

@@ -109,21 +109,6 @@ std::string associationUrl(ruche::sdk::Context& context, const std::string& slug
 /// petitions_links: one per mail, for the mails sent after the first).
 std::string issueLink(ruche::sdk::Context& context, long long signatureId);
 
-/// A link token that names its signature, "<id>.<secret>": the first mail's
-/// links (confirmation, withdrawal), found by the primary key, the row
-/// keeping the secret's hash. Signing in a burst then writes no link row
-/// and no token index entry (migration 007).
-std::string rowToken(long long signatureId, const std::string& secret);
-
-/// The signature id and secret of a rowToken; nothing for any other text
-/// (tokens of petitions_links, and confirmation links mailed before
-/// migration 007, have no '.').
-struct RowToken {
-  long long signatureId = 0;
-  std::string secret;
-};
-std::optional<RowToken> parseRowToken(const std::string& token);
-
 /// Whether `secret` hashes to `storedHash`, compared in constant time.
 bool secretMatches(const std::string& secret, const std::string& storedHash);
 

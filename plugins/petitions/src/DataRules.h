@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,39 @@
 #include "Rules.h"
 
 namespace petitions {
+
+/// A link token that names its signature, "<id>.<secret>": the first mail's
+/// links (confirmation, withdrawal), found by the primary key, the row
+/// keeping the secret's hash. Signing in a burst then writes no link row
+/// and no token index entry (migrations 007 and 008).
+inline std::string rowToken(long long signatureId, const std::string& secret) {
+  return std::to_string(signatureId) + "." + secret;
+}
+
+/// The signature id and secret of a rowToken.
+struct RowToken {
+  long long signatureId = 0;
+  std::string secret;
+};
+
+/// A rowToken taken apart; nothing for any other text (the tokens of
+/// petitions_links, and confirmation links mailed before migration 007,
+/// are base64url: no '.').
+inline std::optional<RowToken> parseRowToken(const std::string& token) {
+  auto dot = token.find('.');
+  // At most 18 digits: always a valid long long.
+  if (dot == std::string::npos || dot == 0 || dot > 18 || dot + 1 == token.size()) {
+    return std::nullopt;
+  }
+  long long id = 0;
+  for (std::size_t i = 0; i < dot; ++i) {
+    if (token[i] < '0' || token[i] > '9') {
+      return std::nullopt;
+    }
+    id = id * 10 + (token[i] - '0');
+  }
+  return RowToken{id, token.substr(dot + 1)};
+}
 
 /// How many update mails are queued in one go (the request that writes the
 /// update, then each run of the send_updates job).

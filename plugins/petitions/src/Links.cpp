@@ -20,26 +20,6 @@ std::string issueLink(Context& context, long long signatureId) {
   return token;
 }
 
-std::string rowToken(long long signatureId, const std::string& secret) {
-  return std::to_string(signatureId) + "." + secret;
-}
-
-std::optional<RowToken> parseRowToken(const std::string& token) {
-  auto dot = token.find('.');
-  // At most 18 digits: always a valid long long.
-  if (dot == std::string::npos || dot == 0 || dot > 18 || dot + 1 == token.size()) {
-    return std::nullopt;
-  }
-  long long id = 0;
-  for (std::size_t i = 0; i < dot; ++i) {
-    if (token[i] < '0' || token[i] > '9') {
-      return std::nullopt;
-    }
-    id = id * 10 + (token[i] - '0');
-  }
-  return RowToken{id, token.substr(dot + 1)};
-}
-
 bool secretMatches(const std::string& secret, const std::string& storedHash) {
   std::string hash = tokenHash(secret);
   return storedHash.size() == hash.size() && sodium_memcmp(hash.data(), storedHash.data(), hash.size()) == 0;

@@ -22,7 +22,7 @@ using ruche::sdk::Context;
 using ruche::sdk::Value;
 using Result = PendingSignature::Result;
 
-/// At most this many signatures in one commit: 13 values each stays far
+/// At most this many signatures in one commit: 15 values each stays far
 /// below both backends' limits on bound parameters, and one slow batch does
 /// not hold hundreds of answers.
 constexpr std::size_t kMaxBatch = 200;

@@ -202,7 +202,7 @@ ConfirmResult confirmToken(Context& context, const std::string& token, bool appl
     return {};
   }
   // A "<id>.<secret>" token by the primary key, an earlier one by its hash
-  // (migration 007: the token index holds only those).
+  // (migration 008: the token index holds only those).
   const std::string kColumns =
       "SELECT s.id AS id, s.petition_id AS petition_id, s.token_expires_at AS expires_at, "
       "s.confirmed_at AS confirmed_at, s.withdrawn_at AS withdrawn_at, s.token AS token FROM petitions_signatures s "

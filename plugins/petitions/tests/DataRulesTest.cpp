@@ -13,6 +13,23 @@ TEST_CASE("a token is stored as its SHA-256 in hex") {
   CHECK(tokenHash("abd") != tokenHash("abc"));
 }
 
+TEST_CASE("a link naming its signature is <id>.<secret> and nothing else reads as one") {
+  CHECK(rowToken(42, "s3cr_t-") == "42.s3cr_t-");
+  auto parsed = parseRowToken("42.s3cr_t-");
+  REQUIRE(parsed);
+  CHECK(parsed->signatureId == 42);
+  CHECK(parsed->secret == "s3cr_t-");
+  auto longest = parseRowToken("999999999999999999.x");  // 18 digits
+  REQUIRE(longest);
+  CHECK(longest->signatureId == 999999999999999999LL);
+  CHECK(parseRowToken("a.b.c") == std::nullopt);
+  for (const char* other : {"", "plainbase64urltoken", ".secret", "42.", "4x.secret", "-1.secret", " 1.secret",
+                            "1234567890123456789.secret"}) {  // 19 digits could overflow
+    CAPTURE(other);
+    CHECK_FALSE(parseRowToken(other));
+  }
+}
+
 TEST_CASE("the postcode area is the first two digits of a French postcode, other otherwise") {
   CHECK(postcodeArea("75011", "") == "75");
   CHECK(postcodeArea("75 011", "France") == "75");
