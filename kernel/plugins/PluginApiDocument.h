@@ -29,7 +29,8 @@ struct PluginApiRoute {
 /// Of `routes`, those that `apiDocument` (readPluginApiDocument's text, or
 /// "" when the plugin ships none) does not describe, as "METHOD /path":
 /// logged as a warning when the plugin loads, so that /api/v1/openapi.json
-/// does not silently leave a route out.
+/// does not silently leave a route out. Throws Poco's exception when
+/// `apiDocument` is not a JSON object.
 std::vector<std::string> undocumentedRoutes(const std::string& apiDocument, const std::vector<PluginApiRoute>& routes);
 
 /// One loaded plugin's part (readPluginApiDocument's text), by plugin name.

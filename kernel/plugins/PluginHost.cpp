@@ -596,6 +596,10 @@ std::vector<PluginWidget> PluginHost::panels(const http::Request& request, sdk::
 }
 
 void PluginHost::warnOfUndocumentedApi(const LoadedPlugin& plugin) const {
+  if (plugin.apiDocument().empty() &&
+      std::filesystem::exists(std::filesystem::path(plugin.manifest().folder) / "openapi.json")) {
+    return;  // refused at load, and said so then
+  }
   std::vector<PluginApiRoute> api;
   for (const auto& route : plugin.routes()) {
     if (route.scope == sdk::Scope::AssociationApi || route.scope == sdk::Scope::FederationApi) {

@@ -84,13 +84,15 @@ storage::ModuleMigrations pluginMigrations(const Manifest& manifest, storage::Ba
     }
     // Both files of a split migration are checked, whichever runs here: a
     // plugin refused on one database is refused on the other too.
-    for (const auto& file : split ? std::vector<std::filesystem::path>{files.sqlite, files.postgresql}
-                                  : std::vector<std::filesystem::path>{files.common}) {
-      checkCreatedNames(manifest.name, file, readText(file));
-    }
     std::filesystem::path chosen =
         !split ? files.common : (backend == storage::Backend::Sqlite ? files.sqlite : files.postgresql);
-    module.migrations.push_back(storage::Migration{version, files.name, readText(chosen)});
+    std::string sql = readText(chosen);
+    checkCreatedNames(manifest.name, chosen, sql);
+    if (split) {
+      const std::filesystem::path& other = chosen == files.sqlite ? files.postgresql : files.sqlite;
+      checkCreatedNames(manifest.name, other, readText(other));
+    }
+    module.migrations.push_back(storage::Migration{version, files.name, sql});
   }
   return module;
 }

@@ -45,7 +45,10 @@ std::vector<std::string> Migrator::statementsFor(const std::string& sql, Backend
   std::vector<std::string> chosen;
   for (auto& statement : statements) {
     auto first = statement.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos || statement.compare(first, kPostgresOnly.size(), kPostgresOnly) != 0) {
+    if (first == std::string::npos) {
+      continue;  // a stray ';' line: nothing to run
+    }
+    if (statement.compare(first, kPostgresOnly.size(), kPostgresOnly) != 0) {
       chosen.push_back(std::move(statement));
     } else if (backend == Backend::Postgres) {
       chosen.push_back(statement.substr(first + kPostgresOnly.size()));

@@ -54,9 +54,9 @@ TEST_CASE("each request leaves one access line: address, method, target with tok
   http::Router router;
   router.get("/reset", open(), [](http::Request&, http::Response& response) { response.text("hello"); });
   http::Pipeline pipeline(router);
+  testing::RecordedLog accessLog("ruche.access");  // outlives the server's threads
   http::HttpServer server(smallServer(), pipeline);
   server.start();
-  testing::RecordedLog accessLog("ruche.access");
   testing::HttpClient client("127.0.0.1", static_cast<std::uint16_t>(server.port()));
   CHECK(client.get("/reset?token=s3cret&page=2").status == 200);
   server.stop();

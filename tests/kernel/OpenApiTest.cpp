@@ -205,8 +205,19 @@ TEST_CASE("a plugin whose installed openapi.json is wrong still loads, its API l
   TempDir plugins;
   auto options = TestServer::withPlugins(plugins.path(), {"petitions"});
   std::ofstream(plugins.path() / "petitions" / "openapi.json") << R"({"paths": {"/api/v1/missions": {}}})";
+  RecordedLog hostLog("ruche.plugins");
+  RecordedLog pluginLog("ruche.plugin.petitions");
   TestServer server(Backend::Sqlite, options);
   CHECK(server.app().plugins().loaded("petitions"));
+  // One warning, the refusal's: not a second one listing every route as missing.
+  int refusals = 0;
+  for (const auto& line : pluginLog.lines()) {
+    refusals += line.find("left out of /api/v1/openapi.json") != std::string::npos ? 1 : 0;
+  }
+  CHECK(refusals == 1);
+  for (const auto& line : hostLog.lines()) {
+    CHECK(line.find("missing from its openapi.json") == std::string::npos);
+  }
   auto response = server.client().get("/api/v1/openapi.json");
   REQUIRE(response.status == 200);
   CHECK(response.body.find("/api/v1/associations/{slug}/petitions") == std::string::npos);

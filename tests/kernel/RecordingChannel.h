@@ -29,7 +29,9 @@ class RecordingChannel : public Poco::Channel {
 };
 
 /// Records what one logger logs while it lives; the logger's channel is put
-/// back afterwards.
+/// back afterwards. Poco swaps a logger's channel without a lock: declare it
+/// before whatever logs through that logger from other threads, so that
+/// those threads have ended when it goes.
 class RecordedLog {
  public:
   explicit RecordedLog(const std::string& logger)
