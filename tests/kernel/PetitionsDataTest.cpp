@@ -129,18 +129,22 @@ TEST_CASE("petition tokens are stored only as hashes, and the withdrawal link of
       auto mail = world.signAndConfirm(id, {{"name", "Ana"}, {"email", "ana@example.org"}, {"consent", "1"}});
       REQUIRE(world.confirmed(id) == 1);
 
-      // Each link names the signature, "<id>.<secret>"; of the secrets only
-      // their SHA-256 is in the database, in the signature's row.
+      // Each link names the signature, "<selector>.<secret>", the selector
+      // its id hidden (16 hex digits, the same in both links); of the
+      // secrets only their SHA-256 is in the database, in the row.
       std::string confirmLink = HttpClient::extractLink(mail.body, kHome + "/confirm/");
       std::string withdrawLink = HttpClient::extractLink(mail.body, kHome + "/withdraw/");
       CHECK(mail.body.find("Pour retirer votre signature") != std::string::npos);
-      std::string signatureId = std::to_string(world.count("SELECT id FROM petitions_signatures"));
+      long long rowId = world.count("SELECT id FROM petitions_signatures");
       std::string confirmToken = tokenOf(confirmLink);
       std::string withdrawToken = tokenOf(withdrawLink);
-      REQUIRE(confirmToken.rfind(signatureId + ".", 0) == 0);
+      REQUIRE(confirmToken.size() > 17);
+      REQUIRE(confirmToken[16] == '.');
+      std::string signatureId = confirmToken.substr(0, 16);  // the selector
       REQUIRE(withdrawToken.rfind(signatureId + ".", 0) == 0);
-      std::string confirmSecret = confirmToken.substr(signatureId.size() + 1);
-      std::string withdrawSecret = withdrawToken.substr(signatureId.size() + 1);
+      CHECK(std::stoull(signatureId, nullptr, 16) != static_cast<unsigned long long>(rowId));
+      std::string confirmSecret = confirmToken.substr(17);
+      std::string withdrawSecret = withdrawToken.substr(17);
       CHECK(confirmSecret.size() >= 43);
       CHECK(confirmSecret != withdrawSecret);
       CHECK(world.text("SELECT token FROM petitions_signatures") == petitions::tokenHash(confirmSecret));
@@ -152,7 +156,8 @@ TEST_CASE("petition tokens are stored only as hashes, and the withdrawal link of
       // The id opens nothing without its secret: a wrong secret, the secret
       // with another id, or one link's secret in the other's place.
       HttpClient signer = world.server.client();
-      std::string otherId = std::to_string(std::stoll(signatureId) + 1);
+      std::string otherId = signatureId;
+      otherId.back() = otherId.back() == '0' ? '1' : '0';  // another selector
       CHECK(signer.get(kHome + "/withdraw/" + signatureId + "." + withdrawSecret + "x").status == 404);
       CHECK(signer.get(kHome + "/withdraw/" + otherId + "." + withdrawSecret).status == 404);
       CHECK(signer.get(kHome + "/withdraw/" + signatureId + "." + confirmSecret).status == 404);
@@ -264,7 +269,7 @@ TEST_CASE("links mailed before migration 007 keep working, and a signer asking a
           std::to_string(world.count("SELECT id FROM petitions_signatures WHERE email_key = "
                                      "'late@example.org'"));
       std::string confirmLink = HttpClient::extractLink(mail->body, kHome + "/confirm/");
-      CHECK(tokenOf(confirmLink).rfind(rowId + ".", 0) == 0);
+      CHECK(tokenOf(confirmLink).find('.') == 16);  // a link naming the row
       CHECK(world.count("SELECT linked_by_id FROM petitions_signatures WHERE id = " + rowId) == 1);
       CHECK(signer.get(kHome + "/confirm/lateConfirmToken").status == 404);
       CHECK(world.count("SELECT COUNT(*) FROM petitions_links") == 3);

@@ -70,7 +70,7 @@ struct ConfirmationTexts {
 ConfirmationTexts confirmationTexts(ruche::sdk::Context& context, const std::string& locale);
 
 /// The mail with the confirmation link a signer just asked for, and how to
-/// withdraw (both tokens in plain: rowToken or issueLink).
+/// withdraw (both tokens in plain: rowLink or issueLink).
 ruche::sdk::Mail confirmationMail(ruche::sdk::Context& context, const ConfirmationTexts& texts,
                                   const std::string& petitionTitle, const std::string& address,
                                   const std::string& confirmToken, const std::string& withdrawToken);
@@ -108,6 +108,22 @@ std::string associationUrl(ruche::sdk::Context& context, const std::string& slug
 /// A new personal link token for a signature (its hash is stored in
 /// petitions_links: one per mail, for the mails sent after the first).
 std::string issueLink(ruche::sdk::Context& context, long long signatureId);
+
+/// The token of a link naming signature `signatureId`: rowToken with the id
+/// hidden (LinkIds.h, keyed by the plugin's secret "link_key").
+std::string rowLink(ruche::sdk::Context& context, long long signatureId, const std::string& secret);
+
+/// The signature a rowLink token names, and its secret; nothing for any
+/// other token.
+struct RowLink {
+  long long signatureId = 0;
+  std::string secret;
+};
+std::optional<RowLink> readRowLink(ruche::sdk::Context& context, const std::string& token);
+
+/// One of the plugin's random secrets (form_key, link_key): made on first
+/// use and kept in petitions_secrets, so every process of the site shares it.
+std::string pluginSecret(ruche::sdk::Context& context, const std::string& name);
 
 /// Whether `secret` hashes to `storedHash`, compared in constant time.
 bool secretMatches(const std::string& secret, const std::string& storedHash);

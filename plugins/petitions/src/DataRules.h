@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -13,17 +14,20 @@
 
 namespace petitions {
 
-/// A link token that names its signature, "<id>.<secret>": the first mail's
-/// links (confirmation, withdrawal), found by the primary key, the row
-/// keeping the secret's hash. Signing in a burst then writes no link row
-/// and no token index entry (migrations 007 and 008).
-inline std::string rowToken(long long signatureId, const std::string& secret) {
-  return std::to_string(signatureId) + "." + secret;
+/// A link token that names its signature: "<selector>.<secret>", the
+/// selector being the signature's id hidden by LinkIds, as 16 hex digits.
+/// The first mail's links (confirmation, withdrawal) are found by the
+/// primary key, the row keeping the secret's hash: signing in a burst then
+/// writes no link row and no token index entry (migrations 007 and 008).
+inline std::string rowToken(std::uint64_t selector, const std::string& secret) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(selector));
+  return std::string(hex) + "." + secret;
 }
 
-/// The signature id and secret of a rowToken.
+/// The selector and secret of a rowToken.
 struct RowToken {
-  long long signatureId = 0;
+  std::uint64_t selector = 0;
   std::string secret;
 };
 
@@ -31,19 +35,20 @@ struct RowToken {
 /// petitions_links, and confirmation links mailed before migration 007,
 /// are base64url: no '.').
 inline std::optional<RowToken> parseRowToken(const std::string& token) {
-  auto dot = token.find('.');
-  // At most 18 digits: always a valid long long.
-  if (dot == std::string::npos || dot == 0 || dot > 18 || dot + 1 == token.size()) {
+  constexpr std::size_t kDigits = 16;
+  if (token.size() < kDigits + 2 || token[kDigits] != '.') {
     return std::nullopt;
   }
-  long long id = 0;
-  for (std::size_t i = 0; i < dot; ++i) {
-    if (token[i] < '0' || token[i] > '9') {
+  std::uint64_t selector = 0;
+  for (std::size_t i = 0; i < kDigits; ++i) {
+    char c = token[i];
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) {
       return std::nullopt;
     }
-    id = id * 10 + (token[i] - '0');
+    selector = (selector << 4) | static_cast<std::uint64_t>(digit);
   }
-  return RowToken{id, token.substr(dot + 1)};
+  return RowToken{selector, token.substr(kDigits + 1)};
 }
 
 /// How many update mails are queued in one go (the request that writes the

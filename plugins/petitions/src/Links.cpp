@@ -1,8 +1,13 @@
 // Personal links mailed to a signer (withdrawal, stop the updates): a
 // random secret per link, of which only the SHA-256 is stored. The first
-// mail's links name their signature ("<id>.<secret>", the hashes in its
+// mail's links name their signature ("<hidden id>.<secret>", the hashes in its
 // row); later mails' links are rows of petitions_links.
+#include <limits>
+#include <memory>
+#include <mutex>
+
 #include "Data.h"
+#include "LinkIds.h"
 #include "TokenHash.h"
 
 namespace petitions {
@@ -18,6 +23,55 @@ std::string issueLink(Context& context, long long signatureId) {
   context.db().execute("INSERT INTO petitions_links (token_hash, signature_id, created_at) VALUES (?, ?, ?)",
                        {tokenHash(token), signatureId, context.now()});
   return token;
+}
+
+std::string pluginSecret(Context& context, const std::string& name) {
+  auto rows = context.db().query("SELECT value FROM petitions_secrets WHERE name = ?", {name});
+  if (rows.empty()) {
+    try {
+      context.db().savepoint([&] {
+        context.db().execute("INSERT INTO petitions_secrets (name, value) VALUES (?, ?)",
+                             {name, context.randomToken(32)});
+      });
+    } catch (const std::exception&) {
+      // Another request made it at the same moment: read theirs.
+    }
+    rows = context.db().query("SELECT value FROM petitions_secrets WHERE name = ?", {name});
+  }
+  return rows.front()["value"].asString();
+}
+
+namespace {
+
+/// The key of the links' hidden ids, read once per process: a secret never
+/// changes once made, and the batch's leader builds a mail per signature.
+const LinkIds& linkIds(Context& context) {
+  static std::mutex mutex;
+  static std::unique_ptr<const LinkIds> ids;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!ids) {
+    ids = std::make_unique<const LinkIds>(pluginSecret(context, "link_key"));
+  }
+  return *ids;
+}
+
+}  // namespace
+
+std::string rowLink(Context& context, long long signatureId, const std::string& secret) {
+  return rowToken(linkIds(context).hide(static_cast<std::uint64_t>(signatureId)), secret);
+}
+
+std::optional<RowLink> readRowLink(Context& context, const std::string& token) {
+  auto parsed = parseRowToken(token);
+  if (!parsed) {
+    return std::nullopt;
+  }
+  std::uint64_t id = linkIds(context).reveal(parsed->selector);
+  // Ids are positive: a selector nobody was given reveals anything, often too large.
+  if (id == 0 || id > static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
+    return std::nullopt;
+  }
+  return RowLink{static_cast<long long>(id), parsed->secret};
 }
 
 bool secretMatches(const std::string& secret, const std::string& storedHash) {
@@ -38,7 +92,7 @@ std::optional<LinkedSignature> signatureByLink(Context& context, const std::stri
   const char* const kColumns =
       "SELECT s.id AS id, s.petition_id AS petition_id, p.title AS title, s.withdrawn_at AS withdrawn_at, "
       "s.consent AS consent, s.withdraw_hash AS withdraw_hash FROM ";
-  auto byRow = parseRowToken(token);
+  auto byRow = readRowLink(context, token);
   auto rows = byRow
                   ? context.db().query(std::string(kColumns) +
                                            "petitions_signatures s JOIN petitions_petitions p ON p.id = s.petition_id "

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "Data.h"
 #include "Disposable.h"
 #include "Email.h"
 #include "Image.h"
@@ -32,23 +33,9 @@ std::string idText(const Petition& petition) {
   return std::to_string(petition.id);
 }
 
-/// The plugin's HMAC key for its form challenges: random, made on first use
-/// and kept in the database, so every process of the site shares it.
+/// The plugin's HMAC key for its form challenges.
 std::string formKey(Context& context) {
-  const std::string name = "form_key";
-  auto rows = context.db().query("SELECT value FROM petitions_secrets WHERE name = ?", {name});
-  if (rows.empty()) {
-    try {
-      context.db().savepoint([&] {
-        context.db().execute("INSERT INTO petitions_secrets (name, value) VALUES (?, ?)",
-                             {name, context.randomToken(32)});
-      });
-    } catch (const std::exception&) {
-      // Another request made it at the same moment: read theirs.
-    }
-    rows = context.db().query("SELECT value FROM petitions_secrets WHERE name = ?", {name});
-  }
-  return rows.front()["value"].asString();
+  return pluginSecret(context, "form_key");
 }
 
 /// A petition of this association, for its coordinators.

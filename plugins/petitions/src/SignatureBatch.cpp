@@ -204,7 +204,8 @@ void mailStored(Context& context, const std::vector<std::pair<PendingSignature*,
       found = texts.emplace(item->input.locale, confirmationTexts(context, item->input.locale)).first;
     }
     mails.push_back(confirmationMail(context, found->second, item->petitionTitle, item->input.normalised->address,
-                                     rowToken(id, item->confirmSecret), rowToken(id, item->withdrawSecret)));
+                                     rowLink(context, id, item->confirmSecret),
+                                     rowLink(context, id, item->withdrawSecret)));
   }
   context.sendMails(mails);
 }

@@ -16,7 +16,7 @@ namespace petitions {
 
 /// A new signature waiting to be written with others: its request checked
 /// it and drew its links' secrets; the leader writes it and, knowing its
-/// id, queues its mail (links "<id>.<secret>", see rowToken).
+/// id, queues its mail (links naming the row, see rowLink).
 struct PendingSignature {
   enum class Result {
     Waiting,   ///< not written yet

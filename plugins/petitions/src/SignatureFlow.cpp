@@ -170,7 +170,8 @@ SignOutcome recordSignature(Context& context, const Petition& petition, const Si
       // The same address signed at the same moment: that attempt mails the link.
       return SignOutcome::Mailed;
     }
-    mailLink(context, petition, email.address, rowToken(id, secret), rowToken(id, withdrawSecret), input.locale);
+    mailLink(context, petition, email.address, rowLink(context, id, secret), rowLink(context, id, withdrawSecret),
+             input.locale);
     return SignOutcome::Mailed;
   }
 
@@ -193,7 +194,7 @@ SignOutcome recordSignature(Context& context, const Petition& petition, const Si
       "AND confirmed_at IS NULL",
       {tokenHash(secret), expired ? expiresAt : row["token_expires_at"].asInt(), now, id});
   std::string locale = row["locale"].asString().empty() ? input.locale : row["locale"].asString();
-  mailLink(context, petition, row["email"].asString(), rowToken(id, secret), issueLink(context, id), locale);
+  mailLink(context, petition, row["email"].asString(), rowLink(context, id, secret), issueLink(context, id), locale);
   return SignOutcome::Mailed;
 }
 
@@ -201,13 +202,13 @@ ConfirmResult confirmToken(Context& context, const std::string& token, bool appl
   if (token.empty() || token.size() > 200) {
     return {};
   }
-  // A "<id>.<secret>" token by the primary key, an earlier one by its hash
+  // A token naming its row (rowLink) by the primary key, an earlier one by its hash
   // (migration 008: the token index holds only those).
   const std::string kColumns =
       "SELECT s.id AS id, s.petition_id AS petition_id, s.token_expires_at AS expires_at, "
       "s.confirmed_at AS confirmed_at, s.withdrawn_at AS withdrawn_at, s.token AS token FROM petitions_signatures s "
       "JOIN petitions_petitions p ON p.id = s.petition_id WHERE ";
-  auto byRow = parseRowToken(token);
+  auto byRow = readRowLink(context, token);
   auto rows = byRow ? context.db().query(kColumns + "s.id = ? AND s.linked_by_id = 1 AND p.association_id = ?",
                                          {byRow->signatureId, context.association().id})
                     : context.db().query(kColumns + "s.token = ? AND s.linked_by_id = 0 AND p.association_id = ?",

@@ -2,7 +2,11 @@
 // the report's aggregation, months after closing.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <set>
+
 #include "../src/DataRules.h"
+#include "../src/LinkIds.h"
 #include "../src/TokenHash.h"
 
 using namespace petitions;
@@ -13,21 +17,46 @@ TEST_CASE("a token is stored as its SHA-256 in hex") {
   CHECK(tokenHash("abd") != tokenHash("abc"));
 }
 
-TEST_CASE("a link naming its signature is <id>.<secret> and nothing else reads as one") {
-  CHECK(rowToken(42, "s3cr_t-") == "42.s3cr_t-");
-  auto parsed = parseRowToken("42.s3cr_t-");
+TEST_CASE("a link naming its signature is <16 hex digits>.<secret> and nothing else reads as one") {
+  CHECK(rowToken(0x2a, "s3cr_t-") == "000000000000002a.s3cr_t-");
+  auto parsed = parseRowToken("00000000000000ff.s3cr_t-");
   REQUIRE(parsed);
-  CHECK(parsed->signatureId == 42);
+  CHECK(parsed->selector == 0xff);
   CHECK(parsed->secret == "s3cr_t-");
-  auto longest = parseRowToken("999999999999999999.x");  // 18 digits
-  REQUIRE(longest);
-  CHECK(longest->signatureId == 999999999999999999LL);
-  CHECK(parseRowToken("a.b.c") == std::nullopt);
-  for (const char* other : {"", "plainbase64urltoken", ".secret", "42.", "4x.secret", "-1.secret", " 1.secret",
-                            "1234567890123456789.secret"}) {  // 19 digits could overflow
+  auto largest = parseRowToken("ffffffffffffffff.x");
+  REQUIRE(largest);
+  CHECK(largest->selector == 0xffffffffffffffffULL);
+  for (const char* other :
+       {"", "plainbase64urltoken", ".secret", "000000000000002a.", "000000000000002A.secret", "00000000000002a.secret",
+        "0000000000000002a.secret", "00000000000000g0.secret", "42.secret"}) {
     CAPTURE(other);
     CHECK_FALSE(parseRowToken(other));
   }
+}
+
+TEST_CASE("a link's hidden id is a keyed permutation: undone with the key, unordered and key-dependent without") {
+  LinkIds ids("the plugin's secret");
+  std::set<std::uint64_t> seen;
+  int increasing = 0;
+  std::uint64_t previous = 0;
+  for (std::uint64_t id = 1; id <= 1000; ++id) {
+    std::uint64_t selector = ids.hide(id);
+    CHECK(ids.reveal(selector) == id);
+    CHECK(selector != id);
+    seen.insert(selector);
+    increasing += selector > previous ? 1 : 0;
+    previous = selector;
+  }
+  CHECK(seen.size() == 1000);  // no two ids share a selector
+  // Neighbouring ids are not neighbours: about half the steps go up.
+  CHECK(increasing > 400);
+  CHECK(increasing < 600);
+  for (std::uint64_t selector : {std::uint64_t{0}, std::uint64_t{0xffffffffffffffffULL}, std::uint64_t{1} << 63}) {
+    CHECK(ids.hide(ids.reveal(selector)) == selector);
+  }
+  LinkIds other("another secret");
+  CHECK(other.hide(1) != ids.hide(1));
+  CHECK(LinkIds("the plugin's secret").hide(77) == ids.hide(77));
 }
 
 TEST_CASE("the postcode area is the first two digits of a French postcode, other otherwise") {
