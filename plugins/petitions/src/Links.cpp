@@ -67,7 +67,8 @@ std::optional<RowLink> readRowLink(Context& context, const std::string& token) {
     return std::nullopt;
   }
   std::uint64_t id = linkIds(context).reveal(parsed->selector);
-  // Ids are positive: a selector nobody was given reveals anything, often too large.
+  // Ids are positive: a selector nobody was given reveals an arbitrary
+  // number, most often beyond them all (no row then).
   if (id == 0 || id > static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
     return std::nullopt;
   }
