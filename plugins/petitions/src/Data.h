@@ -110,7 +110,8 @@ std::string associationUrl(ruche::sdk::Context& context, const std::string& slug
 std::string issueLink(ruche::sdk::Context& context, long long signatureId);
 
 /// The token of a link naming signature `signatureId`: rowToken with the id
-/// hidden (LinkIds.h, keyed by the plugin's secret "link_key").
+/// hidden (LinkIds.h, keyed by the plugin's secret "link_key", which
+/// migration 010 makes).
 std::string rowLink(ruche::sdk::Context& context, long long signatureId, const std::string& secret);
 
 /// The signature a rowLink token names, and its secret; nothing for any
@@ -121,8 +122,8 @@ struct RowLink {
 };
 std::optional<RowLink> readRowLink(ruche::sdk::Context& context, const std::string& token);
 
-/// One of the plugin's random secrets (form_key, link_key): made on first
-/// use and kept in petitions_secrets, so every process of the site shares it.
+/// One of the plugin's random secrets (form_key): made on first use and
+/// kept in petitions_secrets, so every process of the site shares it.
 std::string pluginSecret(ruche::sdk::Context& context, const std::string& name);
 
 /// Whether `secret` hashes to `storedHash`, compared in constant time.
